@@ -1,0 +1,67 @@
+/** The playground's calls to our own HTTP API. */
+
+export interface RunResult {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly contentType: string;
+  readonly body: string;
+  readonly ms: number;
+}
+
+export interface Submitted {
+  readonly hash: string;
+  readonly url: string;
+  readonly mode: string;
+}
+
+export interface HistoryEntry {
+  readonly prompt: string;
+  readonly hash: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly at: string;
+}
+
+async function asResult(response: Response, started: number): Promise<RunResult> {
+  const body = await response.text();
+  return {
+    status: response.status,
+    ok: response.ok,
+    contentType: response.headers.get("content-type") ?? "",
+    body,
+    ms: Math.round(performance.now() - started),
+  };
+}
+
+/** Submits the code; answers the stored program, or the failed response as a RunResult. */
+export async function submit(code: string, mode: string): Promise<Submitted | RunResult> {
+  const started = performance.now();
+  const response = await fetch("/submit", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(mode ? { code, mode } : { code }),
+  });
+  if (!response.ok) return asResult(response, started);
+  return (await response.json()) as Submitted;
+}
+
+export async function run(url: string, prompt: string): Promise<RunResult> {
+  const started = performance.now();
+  const response = await fetch(`${url}?prompt=${encodeURIComponent(prompt)}`);
+  return asResult(response, started);
+}
+
+export async function history(): Promise<HistoryEntry[]> {
+  const response = await fetch("/api/history");
+  if (!response.ok) return [];
+  return ((await response.json()) as { entries: HistoryEntry[] }).entries;
+}
+
+export async function clearHistory(): Promise<boolean> {
+  return (await fetch("/api/history", { method: "DELETE" })).ok;
+}
+
+export async function program(hash: string): Promise<{ code: string; mode: string } | null> {
+  const response = await fetch(`/api/programs/${hash}`);
+  return response.ok ? ((await response.json()) as { code: string; mode: string }) : null;
+}

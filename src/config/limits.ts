@@ -1,0 +1,47 @@
+import { decodeOrFail } from "../validate/decode";
+import { LimitVars } from "../validate/schemas";
+
+/** Request size limits, in bytes of UTF-8. */
+export const MAX_CODE_BYTES = 256 * 1024;
+export const MAX_PROMPT_BYTES = 16 * 1024;
+export const MAX_RUN_BODY_BYTES = 1024 * 1024;
+/** The submit body is JSON around the code: room for escaping, still bounded. */
+export const MAX_SUBMIT_BODY_BYTES = 2 * MAX_CODE_BYTES + 4096;
+
+/** How many runs each visitor's history keeps. */
+export const HISTORY_SIZE = 50;
+
+/** Wall-clock bound on one run: the runtime enforces CPU, this catches programs that never answer. */
+export const RUN_WALL_MS = 30_000;
+
+export interface RunLimits {
+  readonly cpuMs: number;
+  readonly subRequests: number;
+}
+
+export const DEFAULT_RUN_LIMITS: RunLimits = { cpuMs: 50, subRequests: 50 };
+
+// Vars are fixed for the life of an isolate, so they are decoded once per env object.
+const cache = new WeakMap<object, RunLimits>();
+
+/** Limits handed to the Worker Loader for every run, from the RUN_CPU_MS and RUN_SUBREQUESTS vars. */
+export function runLimits(env: { RUN_CPU_MS?: unknown; RUN_SUBREQUESTS?: unknown }): RunLimits {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const vars = decodeOrFail(
+    LimitVars,
+    { RUN_CPU_MS: env.RUN_CPU_MS, RUN_SUBREQUESTS: env.RUN_SUBREQUESTS },
+    "internal_error",
+    "limit configuration",
+  );
+  const limits = {
+    cpuMs: vars.RUN_CPU_MS ?? DEFAULT_RUN_LIMITS.cpuMs,
+    subRequests: vars.RUN_SUBREQUESTS ?? DEFAULT_RUN_LIMITS.subRequests,
+  };
+  cache.set(env, limits);
+  return limits;
+}
+
+export function utf8Bytes(text: string): number {
+  return new TextEncoder().encode(text).byteLength;
+}

@@ -1,0 +1,17 @@
+import type { PromptLog } from "./record/prompt-log";
+import type { ProgramStore } from "./store/program-store";
+
+/** Bindings of the main worker. LOADER is absent in wrangler.prod.jsonc. */
+export interface Env {
+  readonly LOADER?: WorkerLoader;
+  readonly PROGRAMS: DurableObjectNamespace<ProgramStore>;
+  readonly PROMPT_LOG: DurableObjectNamespace<PromptLog>;
+  readonly ASSETS: Fetcher;
+  readonly RUN_CPU_MS?: number | string;
+  readonly RUN_SUBREQUESTS?: number | string;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { visitorId: string };
+}

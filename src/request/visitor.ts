@@ -1,0 +1,32 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import type { AppEnv } from "../env";
+
+export const VISITOR_COOKIE = "promptlog_visitor";
+const VISITOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * Gives every visitor an anonymous id in an HttpOnly, SameSite=Lax cookie. The id picks the
+ * visitor's PromptLog, so only a random, unguessable id is accepted; anything else gets a new one.
+ */
+export const visitor: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const current = getCookie(c, VISITOR_COOKIE);
+  if (current && VISITOR_ID.test(current)) {
+    c.set("visitorId", current);
+  } else {
+    const id = crypto.randomUUID();
+    c.set("visitorId", id);
+    setVisitorCookie(c, id);
+  }
+  await next();
+};
+
+function setVisitorCookie(c: Context<AppEnv>, id: string) {
+  setCookie(c, VISITOR_COOKIE, id, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: new URL(c.req.url).protocol === "https:",
+    maxAge: 60 * 60 * 24 * 365,
+  });
+}

@@ -1,0 +1,44 @@
+/**
+ * Every error the API answers with. The README's error table is checked against this list by
+ * test/node/readme.test.ts, so a new code cannot ship undocumented.
+ */
+export const ERROR_STATUS = {
+  invalid_json: 400,
+  invalid_request: 400,
+  invalid_hash: 400,
+  program_not_found: 404,
+  route_not_found: 404,
+  code_too_large: 413,
+  prompt_too_large: 413,
+  body_too_large: 413,
+  unsupported_media_type: 415,
+  load_error: 422,
+  program_exception: 502,
+  limit_exceeded: 503,
+  loader_unavailable: 503,
+  run_timeout: 504,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class ApiError extends Error {
+  readonly status: (typeof ERROR_STATUS)[ErrorCode];
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.status = ERROR_STATUS[code];
+  }
+
+  toJSON() {
+    return { error: { code: this.code, message: this.message, ...this.details } };
+  }
+}
+
+export function errorResponse(error: ApiError, headers?: HeadersInit): Response {
+  const response = Response.json(error.toJSON(), { status: error.status, headers });
+  return response;
+}

@@ -1,0 +1,69 @@
+import { type Context, Hono } from "hono";
+import { MAX_PROMPT_BYTES, MAX_RUN_BODY_BYTES, runLimits, utf8Bytes } from "../config/limits";
+import type { AppEnv } from "../env";
+import { recordRun } from "../record/history";
+import { formatBytes, limitBody } from "../request/body-limit";
+import { ApiError, errorResponse } from "../respond/errors";
+import { programResponse } from "../respond/program-response";
+import { execute } from "../sandbox/execute";
+import { loadProgram } from "../store/program-store";
+import { decodeOrFail } from "../validate/decode";
+import { Hash, RunQuery } from "../validate/schemas";
+
+/** GET|POST /run/:hash?prompt=… (alias q): run a stored program in its own isolate. */
+export const runRoutes = new Hono<AppEnv>().on(
+  ["GET", "POST"],
+  "/run/:hash",
+  limitBody(
+    MAX_RUN_BODY_BYTES,
+    "body_too_large",
+    `The request body is larger than ${formatBytes(MAX_RUN_BODY_BYTES)}.`,
+  ),
+  async (c) => {
+    const hash = decodeOrFail(Hash, c.req.param("hash"), "invalid_hash", "hash");
+    const query = decodeOrFail(RunQuery, pick(c.req.query(), ["prompt", "q"]), "invalid_request", "query");
+    const prompt = query.prompt ?? query.q ?? "";
+    if (utf8Bytes(prompt) > MAX_PROMPT_BYTES) {
+      throw new ApiError("prompt_too_large", `The prompt is larger than ${formatBytes(MAX_PROMPT_BYTES)}.`);
+    }
+    const program = await loadProgram(c.env, hash);
+    if (!program) throw new ApiError("program_not_found", `No program is stored under ${hash}. Submit it first.`);
+
+    const at = new Date().toISOString();
+    const started = performance.now();
+    let response: Response;
+    try {
+      response = programResponse(
+        await execute(c.env.LOADER, hash, program, runLimits(c.env), programRequest(c, prompt)),
+      );
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      response = errorResponse(error);
+    }
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    recordRun(c.env, c.executionCtx, c.get("visitorId"), { prompt, hash, status: response.status, durationMs, at });
+    // Through the context, so headers set earlier in the chain (a new visitor's cookie) are kept.
+    return c.newResponse(response.body, response);
+  },
+);
+
+function pick(query: Record<string, string>, keys: readonly string[]) {
+  return Object.fromEntries(keys.filter((key) => key in query).map((key) => [key, query[key]]));
+}
+
+/**
+ * The request the program sees: the prompt as ?q= and ?prompt=, the caller's other query
+ * parameters, and for POST the body and its content type. Nothing else of the caller's (cookies,
+ * addresses, headers) crosses into the isolate.
+ */
+function programRequest(c: Context<AppEnv>, prompt: string): Request {
+  const url = new URL("http://sandbox/");
+  for (const [name, value] of new URL(c.req.url).searchParams) url.searchParams.append(name, value);
+  url.searchParams.set("q", prompt);
+  url.searchParams.set("prompt", prompt);
+  if (c.req.method !== "POST") return new Request(url);
+  const headers = new Headers();
+  const type = c.req.header("content-type");
+  if (type) headers.set("content-type", type);
+  return new Request(url, { method: "POST", headers, body: c.req.raw.body });
+}

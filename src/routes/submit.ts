@@ -1,0 +1,30 @@
+import { Hono } from "hono";
+import { MAX_CODE_BYTES, MAX_SUBMIT_BODY_BYTES, utf8Bytes } from "../config/limits";
+import type { AppEnv } from "../env";
+import { formatBytes, limitBody } from "../request/body-limit";
+import { readJsonBody } from "../request/json-body";
+import { ApiError } from "../respond/errors";
+import { detectMode } from "../store/detect-mode";
+import { hashProgram } from "../store/hash";
+import type { Program } from "../store/program";
+import { saveProgram } from "../store/program-store";
+import { decodeOrFail } from "../validate/decode";
+import { SubmitRequest } from "../validate/schemas";
+
+const codeTooLarge = `The code is larger than ${formatBytes(MAX_CODE_BYTES)}.`;
+
+/** POST /submit: validate, hash, store. 201 for a new program, 200 when it was already stored. */
+export const submitRoutes = new Hono<AppEnv>().post(
+  "/submit",
+  limitBody(MAX_SUBMIT_BODY_BYTES, "code_too_large", codeTooLarge),
+  async (c) => {
+    const body = decodeOrFail(SubmitRequest, await readJsonBody(c));
+    if (utf8Bytes(body.code) > MAX_CODE_BYTES) throw new ApiError("code_too_large", codeTooLarge);
+    const program: Program = { mode: body.mode ?? (await detectMode(body.code)), code: body.code };
+    const hash = await hashProgram(program);
+    const { created } = await saveProgram(c.env, hash, program);
+    const url = `/run/${hash}`;
+    if (created) c.header("location", url);
+    return c.json({ hash, url, mode: program.mode }, created ? 201 : 200);
+  },
+);

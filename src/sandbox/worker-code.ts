@@ -1,0 +1,30 @@
+import type { RunLimits } from "../config/limits";
+import type { Program } from "../store/program";
+import { MODULE_RUNNER, PROGRAM_MODULE, RUNNER_MODULE, SNIPPET_RUNNER, snippetModule } from "./runner-source";
+
+/** Runtime semantics submitted programs get; pinned so a program behaves the same forever. */
+export const PROGRAM_COMPATIBILITY_DATE = "2026-10-01";
+
+/**
+ * What the Worker Loader builds an isolate from. The program gets no network (globalOutbound: null),
+ * an empty env, and the operator's limits.
+ */
+export function workerCode(program: Program, limits: RunLimits): WorkerLoaderWorkerCode {
+  const isModule = program.mode === "module";
+  return {
+    compatibilityDate: PROGRAM_COMPATIBILITY_DATE,
+    mainModule: RUNNER_MODULE,
+    modules: {
+      [RUNNER_MODULE]: isModule ? MODULE_RUNNER : SNIPPET_RUNNER,
+      [PROGRAM_MODULE]: isModule ? program.code : snippetModule(program.code),
+    },
+    env: {},
+    globalOutbound: null,
+    limits: { cpuMs: limits.cpuMs, subRequests: limits.subRequests },
+  };
+}
+
+/** Isolates are cached per program and per limits, so changed limits never reuse an old isolate. */
+export function isolateId(hash: string, limits: RunLimits): string {
+  return `${hash}:${limits.cpuMs}:${limits.subRequests}`;
+}

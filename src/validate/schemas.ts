@@ -1,0 +1,32 @@
+import { Schema } from "effect";
+
+export const Mode = Schema.Literals(["module", "snippet"]);
+export type Mode = typeof Mode.Type;
+
+/** POST /submit body. Sizes are checked after decoding so they can answer 413, not 400. */
+export const SubmitRequest = Schema.Struct({
+  code: Schema.String.check(Schema.isMinLength(1, { message: "code must not be empty" })),
+  mode: Schema.optional(Mode),
+});
+export type SubmitRequest = typeof SubmitRequest.Type;
+
+/** Full SHA-256 in lowercase hex: short or mixed-case forms are refused, never guessed at. */
+export const Hash = Schema.String.check(
+  Schema.isPattern(/^[0-9a-f]{64}$/, { message: "hash must be 64 lowercase hex characters (SHA-256)" }),
+);
+
+/** ?prompt= and its alias ?q=, each at most once. */
+export const RunQuery = Schema.Struct({
+  prompt: Schema.optional(Schema.String),
+  q: Schema.optional(Schema.String),
+});
+
+/** Operator-set vars; wrangler may hand them over as numbers or as strings. */
+const Count = Schema.Union([Schema.Number, Schema.NumberFromString]).check(
+  Schema.isInt(),
+  Schema.isGreaterThanOrEqualTo(0),
+);
+export const LimitVars = Schema.Struct({
+  RUN_CPU_MS: Schema.optional(Count.check(Schema.isGreaterThan(0))),
+  RUN_SUBREQUESTS: Schema.optional(Count),
+});

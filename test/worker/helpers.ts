@@ -1,0 +1,57 @@
+import { exports } from "cloudflare:workers";
+import { expect } from "vitest";
+
+export const ORIGIN = "http://localhost:8787";
+
+/** A request to the real main worker, through its default export, inside workerd. */
+export function call(path: string, init?: RequestInit): Promise<Response> {
+  return exports.default.fetch(new Request(`${ORIGIN}${path}`, init));
+}
+
+export function postJson(path: string, body: unknown, headers: Record<string, string> = {}) {
+  return call(path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+export interface Submitted {
+  hash: string;
+  url: string;
+  mode: "module" | "snippet";
+}
+
+export async function submit(code: string, mode?: "module" | "snippet"): Promise<Submitted> {
+  const response = await postJson("/submit", mode ? { code, mode } : { code });
+  expect([200, 201]).toContain(response.status);
+  return response.json();
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; [detail: string]: unknown };
+}
+
+/** Asserts the documented error shape and returns it. */
+export async function expectError(response: Response, status: number, code: string): Promise<ApiErrorBody["error"]> {
+  const body = (await response.json()) as ApiErrorBody;
+  expect({ status: response.status, code: body.error?.code }).toEqual({ status, code });
+  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+  expect(typeof body.error.message).toBe("string");
+  expect(body.error.message.length).toBeGreaterThan(0);
+  return body.error;
+}
+
+/** A fresh anonymous visitor: the cookie the worker hands out on first contact. */
+export async function newVisitor(): Promise<string> {
+  const response = await call("/api/history");
+  const cookie = response.headers.get("set-cookie") ?? "";
+  const match = /promptlog_visitor=([^;]+)/.exec(cookie);
+  expect(match).not.toBeNull();
+  return `promptlog_visitor=${match?.[1]}`;
+}
+
+/** Each test gets code nobody else submitted, so stored state never leaks between tests. */
+export function unique(code: string): string {
+  return `${code}\n// ${crypto.randomUUID()}`;
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { call, expectError, newVisitor, submit, unique } from "./helpers";
+
+interface Entry {
+  prompt: string;
+  hash: string;
+  status: number;
+  durationMs: number;
+  at: string;
+}
+
+async function historyOf(cookie: string): Promise<Entry[]> {
+  const response = await call("/api/history", { headers: { cookie } });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { entries: Entry[] }).entries;
+}
+
+/** Recording happens after the response (waitUntil), so wait until it lands. */
+async function historyWhen(cookie: string, ready: (entries: Entry[]) => boolean): Promise<Entry[]> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const entries = await historyOf(cookie);
+    if (ready(entries)) return entries;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("history never reached the expected state");
+}
+
+describe("history", () => {
+  it("records every run with prompt, hash, status, duration and time, newest first", async () => {
+    const visitor = await newVisitor();
+    const ok = await submit(unique("return prompt;"));
+    const failing = await submit(unique("throw new Error('no');"));
+    await call(`${ok.url}?prompt=first`, { headers: { cookie: visitor } });
+    await call(`${failing.url}?prompt=second`, { headers: { cookie: visitor } });
+    const entries = await historyWhen(visitor, (e) => e.length === 2);
+    expect(entries.map((e) => [e.prompt, e.hash, e.status])).toEqual([
+      ["second", failing.hash, 502],
+      ["first", ok.hash, 200],
+    ]);
+    for (const entry of entries) {
+      expect(entry.durationMs).toBeGreaterThanOrEqual(0);
+      expect(Date.now() - Date.parse(entry.at)).toBeLessThan(60_000);
+    }
+  });
+
+  it("keeps only the most recent 50 runs", async () => {
+    const visitor = await newVisitor();
+    const program = await submit(unique("return prompt;"));
+    for (let i = 0; i < 55; i++) await call(`${program.url}?prompt=p${i}`, { headers: { cookie: visitor } });
+    const entries = await historyWhen(visitor, (e) => e[0]?.prompt === "p54");
+    expect(entries).toHaveLength(50);
+    expect(entries.at(-1)?.prompt).toBe("p5");
+  });
+
+  it("is per visitor: one never sees or clears another's history", async () => {
+    const alice = await newVisitor();
+    const bob = await newVisitor();
+    const program = await submit(unique("return prompt;"));
+    await call(`${program.url}?prompt=alice-secret`, { headers: { cookie: alice } });
+    await call(`${program.url}?prompt=bob-note`, { headers: { cookie: bob } });
+    await historyWhen(alice, (e) => e.length === 1);
+    await historyWhen(bob, (e) => e.length === 1);
+    expect((await historyOf(bob)).map((e) => e.prompt)).toEqual(["bob-note"]);
+
+    const cleared = await call("/api/history", { method: "DELETE", headers: { cookie: bob } });
+    expect(cleared.status).toBe(204);
+    expect(await historyOf(bob)).toEqual([]);
+    expect((await historyOf(alice)).map((e) => e.prompt)).toEqual(["alice-secret"]);
+  });
+
+  it("gives a new visitor a fresh, HttpOnly, SameSite=Lax id and ignores forged ones", async () => {
+    const response = await call("/api/history");
+    const cookie = response.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/^promptlog_visitor=[0-9a-f-]{36};/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).not.toMatch(/Secure/);
+    const https = await (await import("cloudflare:workers")).exports.default.fetch(
+      new Request("https://promptlog.example/api/history"),
+    );
+    expect(https.headers.get("set-cookie")).toMatch(/Secure/);
+
+    const forged = await call("/api/history", { headers: { cookie: "promptlog_visitor=../../admin" } });
+    expect(forged.headers.get("set-cookie")).toMatch(/^promptlog_visitor=[0-9a-f-]{36};/);
+    expect(await forged.json()).toEqual({ entries: [] });
+  });
+
+  it("sets the visitor cookie on a first run, alongside the program's own headers", async () => {
+    const program = await submit(
+      unique(`export default { fetch() { return new Response("x", { headers: { "x-own": "1" } }) } }`),
+    );
+    const response = await call(program.url);
+    expect(response.headers.get("x-own")).toBe("1");
+    const cookie = /promptlog_visitor=[^;]+/.exec(response.headers.get("set-cookie") ?? "")?.[0];
+    expect(cookie).toBeDefined();
+    await historyWhen(cookie ?? "", (e) => e.length === 1);
+  });
+
+  it("does not record requests that never reached a program", async () => {
+    const visitor = await newVisitor();
+    await expectError(await call(`/run/${"a".repeat(64)}`, { headers: { cookie: visitor } }), 404, "program_not_found");
+    await expectError(await call("/run/nothex", { headers: { cookie: visitor } }), 400, "invalid_hash");
+    expect(await historyOf(visitor)).toEqual([]);
+  });
+});
