@@ -3,10 +3,24 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // A machine-readable summary for .ci/run, beside the usual console report.
+    reporters: ["default", "json"],
+    outputFile: { json: "test-artifacts/vitest.json" },
     projects: [
       {
+        // Inside workerd, with the real bindings of wrangler.jsonc (Worker Loader, SQLite Durable Objects).
         plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc" } })],
         test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 20_000 },
+      },
+      {
+        // In Node: the README's dev line over real HTTP, wrangler's deploy build, the README itself.
+        test: {
+          name: "node",
+          include: ["test/node/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 240_000,
+          hookTimeout: 60_000,
+        },
       },
     ],
   },

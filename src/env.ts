@@ -15,3 +15,15 @@ export interface AppEnv {
   Bindings: Env;
   Variables: { visitorId: string };
 }
+
+// Tells `cloudflare:workers` (its env and exports) what this worker's bindings and main module are.
+type PromptlogEnv = Env;
+declare global {
+  namespace Cloudflare {
+    interface Env extends PromptlogEnv {}
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+      durableNamespaces: "PromptLog" | "ProgramStore";
+    }
+  }
+}

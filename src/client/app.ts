@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import * as api from "./api";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -99,7 +98,7 @@ form.addEventListener("submit", (event) => {
 });
 
 // Ctrl/Cmd+Enter runs from the code or the prompt, as in every playground.
-for (const field of [code, prompt]) {
+for (const field of [code, prompt] as HTMLElement[]) {
   field.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();

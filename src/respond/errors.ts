@@ -38,7 +38,6 @@ export class ApiError extends Error {
   }
 }
 
-export function errorResponse(error: ApiError, headers?: HeadersInit): Response {
-  const response = Response.json(error.toJSON(), { status: error.status, headers });
-  return response;
+export function errorResponse(error: ApiError): Response {
+  return Response.json(error.toJSON(), { status: error.status });
 }

@@ -58,7 +58,7 @@ function pick(query: Record<string, string>, keys: readonly string[]) {
  */
 function programRequest(c: Context<AppEnv>, prompt: string): Request {
   const url = new URL("http://sandbox/");
-  for (const [name, value] of new URL(c.req.url).searchParams) url.searchParams.append(name, value);
+  url.search = new URL(c.req.url).search;
   url.searchParams.set("q", prompt);
   url.searchParams.set("prompt", prompt);
   if (c.req.method !== "POST") return new Request(url);

@@ -1,0 +1,37 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "./readme";
+
+const run = promisify(execFile);
+
+async function dryRun(config: string) {
+  const outdir = mkdtempSync(join(tmpdir(), "promptlog-dry-run-"));
+  return run(
+    process.execPath,
+    ["node_modules/wrangler/bin/wrangler.js", "deploy", "--dry-run", "--config", config, "--outdir", outdir],
+    {
+      cwd: ROOT,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    },
+  );
+}
+
+describe("wrangler deploy --dry-run", () => {
+  it("builds the local config, with the Worker Loader", async () => {
+    const { stdout } = await dryRun("wrangler.jsonc");
+    expect(stdout).toMatch(/env\.LOADER\s+Worker Loader/);
+  });
+
+  it("builds the production config: the same worker without the Worker Loader", async () => {
+    const { stdout } = await dryRun("wrangler.prod.jsonc");
+    expect(stdout).toMatch(/env\.PROGRAMS \(ProgramStore\)/);
+    expect(stdout).toMatch(/env\.PROMPT_LOG \(PromptLog\)/);
+    expect(stdout).not.toMatch(/LOADER/);
+    const prod = readFileSync(join(ROOT, "wrangler.prod.jsonc"), "utf8");
+    expect(prod).not.toMatch(/"worker_loaders"/);
+  });
+});

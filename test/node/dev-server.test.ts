@@ -1,0 +1,55 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { type DevServer, freePort, groupMembers, startDevServer, tempStateDir } from "./dev-server";
+
+const REFERENCE_MODULE =
+  "export default { async fetch(req) { const { searchParams } = new URL(req.url); const prompt = searchParams.get('q') ?? 'Hello'; return new Response(prompt.toUpperCase(), { headers: { 'content-type': 'text/plain' } }); } }";
+
+describe("the README's dev line, over real HTTP", () => {
+  const persistTo = tempStateDir();
+  let server: DevServer | undefined;
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("serves the page, submits and runs a program, and keeps it across a restart", async () => {
+    const port = await freePort();
+    server = await startDevServer({ port, persistTo });
+    const page = await fetch(`${server.origin}/`);
+    expect(await page.text()).toContain("Promptlog");
+    const css = await fetch(`${server.origin}/assets/app.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get("content-type")).toMatch(/text\/css/);
+
+    const submitted = await fetch(`${server.origin}/submit`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: REFERENCE_MODULE }),
+    });
+    expect([200, 201]).toContain(submitted.status);
+    const { url, hash } = (await submitted.json()) as { url: string; hash: string };
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+
+    const run = await fetch(`${server.origin}${url}?prompt=over%20http`);
+    expect(run.status).toBe(200);
+    expect(await run.text()).toBe("OVER HTTP");
+    const cookie = /promptlog_visitor=[^;]+/.exec(run.headers.get("set-cookie") ?? "")?.[0] ?? "";
+    expect(cookie).not.toBe("");
+
+    let entries: { prompt: string }[] = [];
+    for (let attempt = 0; attempt < 50 && entries.length === 0; attempt++) {
+      const history = await fetch(`${server.origin}/api/history`, { headers: { cookie } });
+      entries = ((await history.json()) as { entries: { prompt: string }[] }).entries;
+    }
+    expect(entries.map((entry) => entry.prompt)).toEqual(["over http"]);
+
+    const pgid = server.process.pid ?? 0;
+    await server.stop();
+    expect(groupMembers(pgid)).toEqual([]);
+
+    server = await startDevServer({ port, persistTo });
+    const again = await fetch(`${server.origin}${url}?q=after%20restart`);
+    expect(await again.text()).toBe("AFTER RESTART");
+    const history = await fetch(`${server.origin}/api/history`, { headers: { cookie } });
+    expect(((await history.json()) as { entries: { prompt: string }[] }).entries[0]?.prompt).toBe("over http");
+  });
+});
