@@ -13,10 +13,10 @@ export default defineConfig({
         test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 20_000 },
       },
       {
-        // In Node: the README's dev line over real HTTP, wrangler's deploy build, the README itself.
+        // In Node: the README's dev line over real HTTP and in Chromium, wrangler's deploy build, the README.
         test: {
           name: "node",
-          include: ["test/node/**/*.test.ts"],
+          include: ["test/node/**/*.test.ts", "test/browser/**/*.test.ts"],
           environment: "node",
           testTimeout: 240_000,
           hookTimeout: 60_000,

@@ -59,7 +59,7 @@ export function PlaygroundPage({ examples, history, runnable }: PageProps) {
               <label class="field-label" for="code">
                 Code
               </label>
-              <textarea id="code" name="code" spellcheck={false} autocomplete="off" rows={14} required>
+              <textarea id="code" name="code" spellcheck={false} autocomplete="off" wrap="off" rows={14} required>
                 {first?.code ?? ""}
               </textarea>
               <div class="controls">
