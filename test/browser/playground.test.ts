@@ -79,7 +79,7 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
 
   it("fits a 375 px wide screen without horizontal scrolling", async () => {
     const page = await open(375);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth");
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${ARTIFACTS}/narrow-375.png`, fullPage: true });
   });
