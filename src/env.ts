@@ -9,6 +9,8 @@ export interface Env {
   readonly ASSETS: Fetcher;
   readonly RUN_CPU_MS?: number | string;
   readonly RUN_SUBREQUESTS?: number | string;
+  /** Set only by the local dev supervisor: where its separate sandbox runtime listens. */
+  readonly SANDBOX_URL?: string;
 }
 
 export interface AppEnv {

@@ -22,15 +22,17 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+// Plain fields rather than parameter properties: the dev supervisor imports this file into Node,
+// which runs TypeScript by stripping types only.
 export class ApiError extends Error {
+  readonly code: ErrorCode;
   readonly status: (typeof ERROR_STATUS)[ErrorCode];
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
+  readonly details: Record<string, unknown>;
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
     super(message);
+    this.code = code;
     this.status = ERROR_STATUS[code];
+    this.details = details;
   }
 
   toJSON() {

@@ -1,11 +1,10 @@
 import { type Context, Hono } from "hono";
-import { MAX_PROMPT_BYTES, MAX_RUN_BODY_BYTES, runLimits, utf8Bytes } from "../config/limits";
+import { MAX_PROMPT_BYTES, MAX_RUN_BODY_BYTES, utf8Bytes } from "../config/limits";
 import type { AppEnv } from "../env";
 import { recordRun } from "../record/history";
 import { formatBytes, limitBody } from "../request/body-limit";
-import { ApiError, errorResponse } from "../respond/errors";
-import { programResponse } from "../respond/program-response";
-import { execute } from "../sandbox/execute";
+import { ApiError } from "../respond/errors";
+import { runProgram } from "../sandbox/run-program";
 import { loadProgram } from "../store/program-store";
 import { decodeOrFail } from "../validate/decode";
 import { Hash, RunQuery } from "../validate/schemas";
@@ -31,15 +30,7 @@ export const runRoutes = new Hono<AppEnv>().on(
 
     const at = new Date().toISOString();
     const started = performance.now();
-    let response: Response;
-    try {
-      response = programResponse(
-        await execute(c.env.LOADER, hash, program, runLimits(c.env), programRequest(c, prompt)),
-      );
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      response = errorResponse(error);
-    }
+    const response = await runProgram(c.env, hash, program, programRequest(c, prompt));
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
     recordRun(c.env, c.executionCtx, c.get("visitorId"), { prompt, hash, status: response.status, durationMs, at });
     // Through the context, so headers set earlier in the chain (a new visitor's cookie) are kept.

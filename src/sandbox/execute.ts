@@ -10,6 +10,12 @@ interface Runner {
 }
 
 /**
+ * "cached" isolates (LOADER.get) stay warm for the next run of the same program; "fresh" ones
+ * (LOADER.load) are freed after the run. Production always caches: the platform evicts idle isolates.
+ */
+export type IsolateReuse = "cached" | "fresh";
+
+/**
  * Runs a program in its own isolate and returns the program's response. Everything that is not the
  * program answering normally becomes an ApiError with the runtime's own words.
  */
@@ -19,6 +25,7 @@ export async function execute(
   program: Program,
   limits: RunLimits,
   request: Request,
+  reuse: IsolateReuse = "cached",
 ): Promise<Response> {
   if (!loader) {
     throw new ApiError(
@@ -26,7 +33,10 @@ export async function execute(
       "Running code needs the Dynamic Worker Loader, which this deployment does not have. Programs can still be submitted and history still works; run locally with the README's dev line or deploy wrangler.jsonc to an account with Worker Loader access.",
     );
   }
-  const worker = loader.get(isolateId(hash, limits), () => workerCode(program, limits));
+  const worker =
+    reuse === "cached"
+      ? loader.get(isolateId(hash, limits), () => workerCode(program, limits))
+      : loader.load(workerCode(program, limits));
   const runner = worker.getEntrypoint() as unknown as Runner;
   const outcome = decodeOrFail(
     RunOutcome,

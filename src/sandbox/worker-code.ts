@@ -1,9 +1,7 @@
+import { PROGRAM_COMPATIBILITY_DATE } from "../config/compatibility";
 import type { RunLimits } from "../config/limits";
 import type { Program } from "../store/program";
 import { MODULE_RUNNER, PROGRAM_MODULE, RUNNER_MODULE, SNIPPET_RUNNER, snippetModule } from "./runner-source";
-
-/** Runtime semantics submitted programs get; pinned so a program behaves the same forever. */
-export const PROGRAM_COMPATIBILITY_DATE = "2026-10-01";
 
 /**
  * What the Worker Loader builds an isolate from. The program gets no network (globalOutbound: null),

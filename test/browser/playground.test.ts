@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer, tempStateDir } from "../node/dev-server";
-import { ROOT } from "../node/readme";
-import { hasChromium, launch } from "./chromium";
+import { type DevServer, startDevServer, tempStateDir } from "../node/dev-server.ts";
+import { ROOT } from "../node/readme.ts";
+import { hasChromium, launch } from "./chromium.ts";
 
 const ARTIFACTS = `${ROOT}test-artifacts/screenshots`;
 

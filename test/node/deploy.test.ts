@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "./readme";
+import { ROOT } from "./readme.ts";
 
 const run = promisify(execFile);
 

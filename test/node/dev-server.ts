@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, setupLines } from "./readme";
+import { ROOT, setupLines } from "./readme.ts";
 
 export interface DevServer {
   readonly origin: string;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ERROR_STATUS } from "../../src/respond/errors";
-import { ROOT, setupLines } from "./readme";
+import { ROOT, setupLines } from "./readme.ts";
 
 const readme = readFileSync(`${ROOT}README.md`, "utf8");
 

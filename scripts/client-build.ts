@@ -1,6 +1,7 @@
 // The playground's browser code and styles, built into public/assets and served by the assets binding.
-/** @type {import("esbuild").BuildOptions} */
-export const clientBuild = {
+import type { BuildOptions } from "esbuild";
+
+export const clientBuild: BuildOptions = {
   entryPoints: ["src/client/app.ts", "src/client/app.css"],
   outdir: "public/assets",
   bundle: true,

@@ -1,0 +1,39 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { PROGRAM_COMPATIBILITY_DATE } from "../../src/config/compatibility.ts";
+import { HEAP_MB } from "./limits.ts";
+
+/**
+ * Bundles the sandbox host worker (src/sandbox-host) and writes the workerd config that serves it
+ * with a Worker Loader binding. Returns the config's path; the port is given on the command line.
+ */
+export async function buildSandboxHost(outdir: string): Promise<string> {
+  const dir = resolve(outdir);
+  mkdirSync(dir, { recursive: true });
+  await build({
+    entryPoints: ["src/sandbox-host/index.ts"],
+    outfile: join(dir, "host.js"),
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    platform: "neutral",
+    external: ["cloudflare:*"],
+    logLevel: "warning",
+  });
+  const config = `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "sandbox", worker = .host) ],
+  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "sandbox") ],
+  v8Flags = [ "--max-old-space-size=${HEAP_MB}" ],
+);
+const host :Workerd.Worker = (
+  modules = [ (name = "host.js", esModule = embed "host.js") ],
+  compatibilityDate = "${PROGRAM_COMPATIBILITY_DATE}",
+  bindings = [ (name = "LOADER", workerLoader = ()) ],
+);
+`;
+  const configPath = join(dir, "sandbox.capnp");
+  writeFileSync(configPath, config);
+  return configPath;
+}

@@ -1,0 +1,62 @@
+import { Schema } from "effect";
+import type { RunLimits } from "../config/limits";
+import type { Program } from "../store/program";
+import { decodeOrFail } from "../validate/decode";
+import { Hash, Mode } from "../validate/schemas";
+
+/**
+ * How the main worker hands a run to the local sandbox runtime (src/sandbox-host): multipart form
+ * data with the run's metadata as JSON, the program's code, and the body the program should see.
+ */
+const RunMeta = Schema.Struct({
+  hash: Hash,
+  mode: Mode,
+  limits: Schema.Struct({ cpuMs: Schema.Number, subRequests: Schema.Number }),
+  url: Schema.String,
+  method: Schema.Literals(["GET", "POST"]),
+  contentType: Schema.optional(Schema.String),
+});
+
+export interface SandboxRun {
+  readonly hash: string;
+  readonly program: Program;
+  readonly limits: RunLimits;
+  readonly request: Request;
+}
+
+export async function encodeRun(run: SandboxRun): Promise<FormData> {
+  const form = new FormData();
+  const meta: typeof RunMeta.Type = {
+    hash: run.hash,
+    mode: run.program.mode,
+    limits: run.limits,
+    url: run.request.url,
+    method: run.request.method === "POST" ? "POST" : "GET",
+    contentType: run.request.headers.get("content-type") ?? undefined,
+  };
+  form.set("meta", JSON.stringify(meta));
+  form.set("code", run.program.code);
+  if (meta.method === "POST") form.set("body", new Blob([await run.request.arrayBuffer()]));
+  return form;
+}
+
+export async function decodeRun(request: Request): Promise<SandboxRun> {
+  const form = await request.formData();
+  const code = form.get("code");
+  const rawMeta = form.get("meta");
+  if (typeof code !== "string" || typeof rawMeta !== "string") throw new Error("malformed sandbox run");
+  const meta = decodeOrFail(RunMeta, JSON.parse(rawMeta), "internal_error", "sandbox run");
+  const body = form.get("body");
+  const headers = new Headers();
+  if (meta.contentType) headers.set("content-type", meta.contentType);
+  return {
+    hash: meta.hash,
+    program: { mode: meta.mode, code },
+    limits: meta.limits,
+    request: new Request(meta.url, {
+      method: meta.method,
+      headers,
+      body: meta.method === "POST" && body instanceof Blob ? body : null,
+    }),
+  };
+}

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevServer, startDevServer, tempStateDir } from "./dev-server.ts";
+
+/** Every answer in this file must arrive within this: a hang is the failure being tested for. */
+const NEVER_HANG_MS = 10_000;
+
+interface ErrorBody {
+  error: { code: string; message: string; limit?: string };
+}
+
+describe("runaway programs on the README's dev line", () => {
+  let server: DevServer;
+  let cookie = "";
+  const programs: Record<string, { url: string; hash: string; code: string }> = {};
+
+  async function call(path: string, init?: RequestInit) {
+    const started = performance.now();
+    const response = await fetch(`${server.origin}${path}`, {
+      ...init,
+      headers: { cookie, ...init?.headers },
+      signal: AbortSignal.timeout(NEVER_HANG_MS),
+    });
+    const text = await response.text();
+    return { status: response.status, text, ms: Math.round(performance.now() - started) };
+  }
+
+  async function submit(name: string, code: string) {
+    const response = await call("/submit", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code }),
+    });
+    const { url, hash } = JSON.parse(response.text) as { url: string; hash: string };
+    programs[name] = { url, hash, code };
+  }
+
+  const url = (name: string) => programs[name]?.url ?? "";
+
+  /** Time until the playground and a normal program answer again, polled as a user would. */
+  async function timeToRecovery(): Promise<number> {
+    const started = performance.now();
+    for (;;) {
+      const page = await call("/");
+      const run = await call(`${url("echo")}?prompt=back`);
+      if (page.status === 200 && run.status === 200 && run.text === '"BACK"') {
+        return Math.round(performance.now() - started);
+      }
+      if (performance.now() - started > NEVER_HANG_MS) throw new Error(`not back after ${NEVER_HANG_MS} ms`);
+    }
+  }
+
+  beforeAll(async () => {
+    server = await startDevServer({ persistTo: tempStateDir() });
+    const first = await fetch(`${server.origin}/api/history`);
+    cookie = /promptlog_visitor=[^;]+/.exec(first.headers.get("set-cookie") ?? "")?.[0] ?? "";
+    await submit("echo", "return prompt.toUpperCase();");
+    await submit("counter", "let runs = 0;\nexport default { fetch() { runs++; return new Response(String(runs)) } }");
+    await submit("busyModule", "export default { fetch() { while (true) {} } }");
+    await submit("busySnippet", "while (true) {}");
+    await submit("bomb", "const hoard = []; while (true) hoard.push(new Array(1e6).fill(prompt));");
+    expect((await call(`${url("echo")}?prompt=before`)).text).toBe('"BEFORE"');
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("keeps a repeatedly run program warm: its isolate, and its module state, are reused", async () => {
+    const counts: number[] = [];
+    for (let run = 0; run < 4; run++) counts.push(Number((await call(url("counter"))).text));
+    // The first run of a program uses a throwaway isolate; from the second on, one isolate is reused.
+    expect(counts.slice(1)).toEqual([1, 2, 3]);
+  });
+
+  for (const [name, label] of [
+    ["busyModule", "a module's busy loop"],
+    ["busySnippet", "a snippet's busy loop"],
+  ] as const) {
+    it(`answers ${label} with the CPU limit error and recovers`, async () => {
+      const during = (async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return Promise.all([call("/"), call(`${url("echo")}?prompt=during`)]);
+      })();
+      const stuck = await call(url(name));
+      expect(stuck.status).toBe(503);
+      const body = JSON.parse(stuck.text) as ErrorBody;
+      expect(body.error).toMatchObject({ code: "limit_exceeded", limit: "cpuMs" });
+      expect(body.error.message).toMatch(/CPU time limit/);
+      expect(stuck.ms).toBeLessThan(NEVER_HANG_MS);
+
+      const [page, other] = await during;
+      expect(page.status).toBe(200);
+      // A run that lands in the wedged runtime gets the same error; any other completes.
+      if (other.status !== 200) expect(JSON.parse(other.text)).toMatchObject({ error: { code: "limit_exceeded" } });
+
+      const recovery = await timeToRecovery();
+      expect(recovery).toBeLessThan(NEVER_HANG_MS);
+      console.log(`${label}: error after ${stuck.ms} ms, playground back ${recovery} ms later`);
+    });
+  }
+
+  it("answers an unbounded allocation with the memory limit error and recovers", async () => {
+    const bomb = await call(url("bomb"));
+    expect(bomb.status).toBe(503);
+    expect(JSON.parse(bomb.text)).toMatchObject({ error: { code: "limit_exceeded", limit: "memory" } });
+    const recovery = await timeToRecovery();
+    expect(recovery).toBeLessThan(NEVER_HANG_MS);
+    console.log(`allocation bomb: error after ${bomb.ms} ms, playground back ${recovery} ms later`);
+  });
+
+  it("lost nothing stored: every program and the visitor's history are intact", async () => {
+    for (const program of Object.values(programs)) {
+      const stored = await call(`/api/programs/${program.hash}`);
+      expect(stored.status).toBe(200);
+      expect((JSON.parse(stored.text) as { code: string }).code).toBe(program.code);
+    }
+    const history = JSON.parse((await call("/api/history")).text) as { entries: { prompt: string; status: number }[] };
+    const prompts = history.entries.map((entry) => entry.prompt);
+    expect(prompts).toContain("before");
+    expect(history.entries.filter((entry) => entry.status === 503).length).toBeGreaterThanOrEqual(3);
+  });
+});
