@@ -1,18 +1,21 @@
-// `bun dev`: the playground on $PORT (default 8787). It builds the client (and keeps rebuilding it),
-// starts the sandbox supervisor with its separate runtime for programs, then `wrangler dev` for the
-// app itself. Ctrl-C (or SIGTERM) stops all of it before this process exits.
-import { spawn } from "node:child_process";
+// `bun dev`: the playground on http://localhost:$PORT (default 8787). It builds the client, starts
+// the sandbox supervisor (programs run in their own supervised workerd), then serves the app with
+// a plain workerd built from wrangler.jsonc. Ctrl-C (or SIGTERM) stops all of it before exiting.
 import { createRequire } from "node:module";
 import { context } from "esbuild";
+import { buildApp } from "./app/app-build.ts";
 import { clientBuild } from "./client-build.ts";
 import { buildSandboxHost } from "./sandbox/host-build.ts";
 import { Supervisor } from "./sandbox/supervisor.ts";
+import { WorkerdProcess } from "./workerd/process.ts";
 
-const port = process.env.PORT ?? "8787";
-if (!/^\d+$/.test(port)) {
-  console.error(`PORT must be a number, got "${port}"`);
+const port = Number(process.env.PORT ?? "8787");
+if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+  console.error(`PORT must be a port number, got "${process.env.PORT}"`);
   process.exit(2);
 }
+// PERSIST_TO keeps programs and history somewhere other than .wrangler/state (the tests use their own).
+const persistTo = process.env.PERSIST_TO ?? ".wrangler/state/promptlog";
 
 // The workerd binary that the workerd package (wrangler's runtime) ships, run as it is.
 const workerd: string = createRequire(import.meta.url)("workerd").default;
@@ -24,36 +27,33 @@ await client.watch();
 const supervisor = new Supervisor(workerd, await buildSandboxHost(".wrangler/sandbox"));
 const sandboxUrl = await supervisor.start();
 
-// PERSIST_TO keeps state somewhere other than .wrangler/state (the tests use their own folder).
-const persist = process.env.PERSIST_TO ? ["--persist-to", process.env.PERSIST_TO] : [];
-const wrangler = spawn(
-  process.execPath,
-  [
-    "node_modules/wrangler/bin/wrangler.js",
-    "dev",
-    "--port",
-    port,
-    "--show-interactive-dev-session=false",
-    "--var",
-    `SANDBOX_URL:${sandboxUrl}`,
-    ...persist,
-    ...process.argv.slice(2),
-  ],
-  { stdio: "inherit", env: { WRANGLER_SEND_METRICS: "false", ...process.env } },
-);
+const app = new WorkerdProcess({
+  binary: workerd,
+  configPath: await buildApp({ outdir: ".wrangler/app", persistTo, sandboxUrl }),
+  host: "localhost",
+  port,
+  healthPath: "/favicon.svg",
+});
 
 let stopping = false;
-async function stop(signal: NodeJS.Signals) {
+async function stop(code: number) {
   if (stopping) return;
   stopping = true;
-  wrangler.kill(signal);
-  await supervisor.stop();
+  await Promise.all([app.kill("stopped"), supervisor.stop(), client.dispose()]);
+  process.exit(code);
 }
-process.on("SIGINT", () => void stop("SIGINT"));
-process.on("SIGTERM", () => void stop("SIGTERM"));
-
-wrangler.on("exit", async (code, signal) => {
-  await supervisor.stop();
-  await client.dispose();
-  process.exit(code ?? (signal ? 0 : 1));
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+void app.exited.then(() => {
+  if (stopping) return;
+  if (app.stoppedBySignal) return void stop(0);
+  console.error(`the app server stopped: ${app.lastWords() || "no message"}`);
+  void stop(1);
 });
+
+if (await app.waitUntilReady(15_000)) {
+  console.log(`Promptlog is ready on http://localhost:${port} (programs and history in ${persistTo})`);
+} else {
+  console.error(`the app server did not start on port ${port}: ${app.lastWords() || "no message"}`);
+  await stop(1);
+}

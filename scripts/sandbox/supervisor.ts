@@ -7,10 +7,10 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiError } from "../../src/respond/errors.ts";
-import { OUTCOME_HEADER } from "../../src/sandbox/protocol.ts";
-import { freePort } from "./free-port.ts";
+import { HEALTH_PATH, OUTCOME_HEADER } from "../../src/sandbox/protocol.ts";
+import { freePort } from "../workerd/free-port.ts";
+import { type Failure, WorkerdProcess as SandboxRuntime } from "../workerd/process.ts";
 import { KILL_RSS_MB, RECYCLE_RSS_MB, STARTUP_WAIT_MS, WATCH_EVERY_MS, WEDGE_MS } from "./limits.ts";
-import { type Failure, SandboxRuntime } from "./runtime.ts";
 
 const log = (message: string) => console.log(`[sandbox] ${message}`);
 
@@ -53,6 +53,7 @@ export class Supervisor {
   private watch: NodeJS.Timeout | undefined;
   private probing = false;
   private stopping = false;
+  private readonly spawned = new Set<SandboxRuntime>();
   private readonly workerd: string;
   private readonly configPath: string;
 
@@ -75,7 +76,8 @@ export class Supervisor {
     clearInterval(this.watch);
     this.server.close();
     this.server.closeAllConnections();
-    await this.runtime?.kill("stopped");
+    // Every runtime ever started, including one still starting or draining: none may outlive us.
+    await Promise.all([...this.spawned].map((runtime) => runtime.kill("stopped")));
   }
 
   get pid(): number | undefined {
@@ -87,7 +89,17 @@ export class Supervisor {
     this.starting ??= (async () => {
       const started = Date.now();
       for (let attempt = 1; ; attempt++) {
-        const runtime = new SandboxRuntime(this.workerd, this.configPath, await freePort());
+        if (this.stopping) throw new Error("the supervisor is stopping");
+        const runtime = new SandboxRuntime({
+          binary: this.workerd,
+          configPath: this.configPath,
+          host: "127.0.0.1",
+          port: await freePort(),
+          healthPath: HEALTH_PATH,
+        });
+        this.spawned.add(runtime);
+        void runtime.exited.then(() => this.spawned.delete(runtime));
+        if (this.stopping) await runtime.kill("stopped");
         if (await runtime.waitUntilReady(STARTUP_WAIT_MS)) {
           this.runtime = runtime;
           this.watchExit(runtime);
@@ -105,7 +117,8 @@ export class Supervisor {
 
   private watchExit(runtime: SandboxRuntime) {
     void runtime.exited.then(() => {
-      if (this.stopping || this.runtime !== runtime) return;
+      // Ctrl-C reaches the runtime too (same process group): that is a stop, not a crash.
+      if (this.stopping || this.runtime !== runtime || runtime.stoppedBySignal) return;
       log(`runtime exited (${runtime.failure}): replacing it`);
       this.runtime = undefined;
       void this.replace().catch((error: Error) => log(error.message));

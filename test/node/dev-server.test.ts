@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { type DevServer, freePort, groupMembers, startDevServer, tempStateDir } from "./dev-server.ts";
+import { freePort } from "../../scripts/workerd/free-port.ts";
+import { type DevServer, groupMembers, startDevServer, tempStateDir } from "./dev-server.ts";
 
 const REFERENCE_MODULE =
   "export default { async fetch(req) { const { searchParams } = new URL(req.url); const prompt = searchParams.get('q') ?? 'Hello'; return new Response(prompt.toUpperCase(), { headers: { 'content-type': 'text/plain' } }); } }";

@@ -1,27 +1,31 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { shardName } from "../../src/store/program-store";
 import { call, expectError, submit, unique } from "./helpers";
+
+const shardOf = (hash: string) => env.PROGRAMS.get(env.PROGRAMS.idFromName(shardName(hash)));
 
 describe("the program store", () => {
   it("keeps a program durably: a new stub, after the object is evicted, still finds it", async () => {
     const code = unique("return 'still here';");
     const program = await submit(code);
-    const stub = env.PROGRAMS.get(env.PROGRAMS.idFromName(program.hash));
-    await evictDurableObject(stub).catch(() => undefined);
-    const fresh = env.PROGRAMS.get(env.PROGRAMS.idFromName(program.hash));
+    await evictDurableObject(shardOf(program.hash)).catch(() => undefined);
+    const fresh = shardOf(program.hash);
     expect(await fresh.get(program.hash)).toEqual({ mode: "snippet", code });
     const response = await call(program.url);
     expect(await response.json()).toBe("still here");
   });
 
-  it("spreads programs over one object each, not one global object", async () => {
-    const a = await submit(unique("return 'a';"));
-    const b = await submit(unique("return 'b';"));
-    const idA = env.PROGRAMS.idFromName(a.hash);
-    const idB = env.PROGRAMS.idFromName(b.hash);
-    expect(idA.equals(idB)).toBe(false);
-    expect(await env.PROGRAMS.get(idB).get(a.hash)).toBeNull();
+  it("spreads programs over 256 objects by their leading hex digits, not one global object", async () => {
+    const programs = await Promise.all(Array.from({ length: 40 }, (_, i) => submit(unique(`return ${i};`))));
+    const shards = new Set(programs.map((program) => shardName(program.hash)));
+    expect(shards.size).toBeGreaterThan(20);
+    for (const name of shards) expect(name).toMatch(/^programs-[0-9a-f]{2}$/);
+    const [first] = programs;
+    const elsewhere = programs.find((program) => shardName(program.hash) !== shardName(first?.hash ?? ""));
+    expect(await shardOf(first?.hash ?? "").get(first?.hash ?? "")).not.toBeNull();
+    expect(await shardOf(elsewhere?.hash ?? "").get(first?.hash ?? "")).toBeNull();
   });
 
   it("serves the stored source back for the editor", async () => {
@@ -35,8 +39,7 @@ describe("the program store", () => {
 
   it("refuses to run a stored program that no longer matches its hash", async () => {
     const program = await submit(unique("return 'original';"));
-    const stub = env.PROGRAMS.get(env.PROGRAMS.idFromName(program.hash));
-    await runInDurableObject(stub, (_instance, state) => {
+    await runInDurableObject(shardOf(program.hash), (_instance, state) => {
       state.storage.sql.exec("UPDATE program SET code = ? WHERE hash = ?", "return 'tampered';", program.hash);
     });
     const error = await expectError(await call(program.url), 500, "internal_error");
@@ -48,9 +51,8 @@ describe("the program store", () => {
     const first = await submit(code);
     const again = await submit(code);
     expect(again.hash).toBe(first.hash);
-    const stub = env.PROGRAMS.get(env.PROGRAMS.idFromName(first.hash));
-    const rows = await runInDurableObject(stub, (_instance, state) =>
-      state.storage.sql.exec("SELECT count(*) AS n FROM program").one(),
+    const rows = await runInDurableObject(shardOf(first.hash), (_instance, state) =>
+      state.storage.sql.exec("SELECT count(*) AS n FROM program WHERE hash = ?", first.hash).one(),
     );
     expect(rows.n).toBe(1);
   });

@@ -1,16 +1,25 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, get } from "node:http";
-import { HEALTH_PATH } from "../../src/sandbox/protocol.ts";
 
 /** Why a runtime's runs ended without an answer; decides the error its callers get. */
 export type Failure = "cpu" | "memory" | "crash" | "stopped";
 
+export interface WorkerdOptions {
+  /** The workerd binary, as the workerd package ships it. */
+  readonly binary: string;
+  readonly configPath: string;
+  /** Overrides the config's "http" socket, e.g. 127.0.0.1:8788. */
+  readonly host: string;
+  readonly port: number;
+  /** A cheap GET that answers 200 when the process serves requests. */
+  readonly healthPath: string;
+}
+
 /**
- * One sandbox runtime: a plain `workerd serve` of the sandbox host worker, as the workerd package
- * ships it, on its own loopback port.
+ * One plain `workerd serve` process: the app server and each sandbox runtime are one of these.
  */
-export class SandboxRuntime {
+export class WorkerdProcess {
   readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
   readonly exited: Promise<void>;
   failure: Failure | undefined;
@@ -19,12 +28,18 @@ export class SandboxRuntime {
   private readonly child: ChildProcess;
   private stderr = "";
   readonly port: number;
+  private readonly host: string;
+  private readonly healthPath: string;
 
-  constructor(workerd: string, configPath: string, port: number) {
-    this.port = port;
-    this.child = spawn(workerd, ["serve", configPath, "--experimental", "--socket-addr", `http=127.0.0.1:${port}`], {
-      stdio: ["ignore", "inherit", "pipe"],
-    });
+  constructor(options: WorkerdOptions) {
+    this.port = options.port;
+    this.host = options.host;
+    this.healthPath = options.healthPath;
+    this.child = spawn(
+      options.binary,
+      ["serve", options.configPath, "--experimental", "--socket-addr", `http=${options.host}:${options.port}`],
+      { stdio: ["ignore", "inherit", "pipe"] },
+    );
     this.child.stderr?.on("data", (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-8_192);
       process.stderr.write(chunk);
@@ -38,6 +53,11 @@ export class SandboxRuntime {
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** Ended by Ctrl-C or SIGTERM from outside, or exited cleanly: asked to stop, not crashed. */
+  get stoppedBySignal(): boolean {
+    return this.child.signalCode === "SIGINT" || this.child.signalCode === "SIGTERM" || this.child.exitCode === 0;
   }
 
   get alive(): boolean {
@@ -63,7 +83,7 @@ export class SandboxRuntime {
   probe(timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {
       const request = get(
-        { host: "127.0.0.1", port: this.port, path: HEALTH_PATH, agent: false, timeout: timeoutMs },
+        { host: this.host, port: this.port, path: this.healthPath, agent: false, timeout: timeoutMs },
         (response) => {
           response.resume();
           const ok = response.statusCode === 200;

@@ -1,0 +1,92 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type BuildOptions, build } from "esbuild";
+import { parse } from "jsonc-parser";
+
+interface WranglerConfig {
+  main: string;
+  compatibility_date: string;
+  compatibility_flags?: string[];
+  vars?: Record<string, unknown>;
+  assets?: { directory: string; binding?: string };
+  durable_objects?: { bindings: { name: string; class_name: string }[] };
+}
+
+const capnpString = (value: string) => JSON.stringify(value);
+
+/**
+ * Builds the app for the local app server: the worker wrangler.jsonc describes, bundled as wrangler
+ * bundles it, served by a plain workerd with the same Durable Objects (SQLite, on disk), vars and
+ * static assets. Runs go to the sandbox runtime at sandboxUrl, so this process never runs a program.
+ */
+export async function buildApp(options: {
+  outdir: string;
+  persistTo: string;
+  sandboxUrl: string;
+  configPath?: string;
+}): Promise<string> {
+  const dir = resolve(options.outdir);
+  const state = resolve(options.persistTo);
+  mkdirSync(dir, { recursive: true });
+  mkdirSync(state, { recursive: true });
+  const config = parse(readFileSync(options.configPath ?? "wrangler.jsonc", "utf8")) as WranglerConfig;
+
+  const common: BuildOptions = {
+    bundle: true,
+    format: "esm",
+    target: "es2024",
+    platform: "neutral",
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "browser"],
+    external: ["cloudflare:*", "node:*"],
+    logLevel: "warning",
+  };
+  await build({ ...common, entryPoints: [config.main], outfile: join(dir, "app.js") });
+  await build({ ...common, entryPoints: ["src/local-assets/index.ts"], outfile: join(dir, "assets.js") });
+
+  const namespaces = config.durable_objects?.bindings ?? [];
+  const bindings = [
+    ...namespaces.map(
+      (ns) => `(name = ${capnpString(ns.name)}, durableObjectNamespace = ${capnpString(ns.class_name)})`,
+    ),
+    ...Object.entries(config.vars ?? {}).map(
+      ([name, value]) => `(name = ${capnpString(name)}, json = ${capnpString(JSON.stringify(value))})`,
+    ),
+    `(name = "SANDBOX_URL", text = ${capnpString(options.sandboxUrl)})`,
+    ...(config.assets?.binding ? [`(name = ${capnpString(config.assets.binding)}, service = "public")`] : []),
+  ];
+  const flags = (config.compatibility_flags ?? []).map(capnpString).join(", ");
+  const capnp = `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "assets", worker = .assets),
+    (name = "app", worker = .app),
+    (name = "public", disk = (path = ${capnpString(resolve(config.assets?.directory ?? "public"))})),
+    (name = "state", disk = (path = ${capnpString(state)}, writable = true)),
+    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [ (name = "http", address = "localhost:8787", http = (), service = "assets") ],
+);
+const assets :Workerd.Worker = (
+  modules = [ (name = "assets.js", esModule = embed "assets.js") ],
+  compatibilityDate = ${capnpString(config.compatibility_date)},
+  bindings = [ (name = "PUBLIC", service = "public"), (name = "APP", service = "app") ],
+);
+const app :Workerd.Worker = (
+  modules = [ (name = "app.js", esModule = embed "app.js") ],
+  compatibilityDate = ${capnpString(config.compatibility_date)},
+  compatibilityFlags = [${flags}],
+  bindings = [
+    ${bindings.join(",\n    ")}
+  ],
+  durableObjectNamespaces = [
+    ${namespaces.map((ns) => `(className = ${capnpString(ns.class_name)}, uniqueKey = ${capnpString(`promptlog-${ns.class_name}`)}, enableSql = true)`).join(",\n    ")}
+  ],
+  durableObjectStorage = (localDisk = "state"),
+  globalOutbound = "internet",
+);
+`;
+  const configPath = join(dir, "app.capnp");
+  writeFileSync(configPath, capnp);
+  return configPath;
+}
