@@ -1,0 +1,17 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "./readme.ts";
+
+const run = promisify(execFile);
+
+describe("the memory sweep benchmark", () => {
+  it("runs end to end on a tiny size, so it cannot rot", async () => {
+    const { stdout } = await run(process.execPath, ["bench/sweep.ts", "20"], { cwd: ROOT, env: process.env });
+    expect(stdout).toMatch(/done: 20 programs in [\d.]+ s, 0 failed runs, peak \d+ MiB \(bound 1024 MiB\)/);
+    // The hot program's count goes 2, 3, … only while its isolate is reused.
+    const counts = [...stdout.matchAll(/^\d+ \| [^\n]*? \| (\d+) \| [\d.]+ \| [\d.]+$/gm)].map((m) => Number(m[1]));
+    expect(counts.length).toBeGreaterThan(1);
+    expect(counts).toEqual(counts.map((_, i) => (counts[0] ?? 0) + i));
+  });
+});
