@@ -75,7 +75,7 @@ function runtimeFailure(error: unknown): never {
   if (message.startsWith("Failed to start Worker")) {
     throw new ApiError("load_error", message.replace(/^Failed to start Worker:\s*/, ""));
   }
-  if (/exceeded CPU time limit|CPU time limit exceeded/i.test(message)) {
+  if (/exceeded CPU time limit|CPU time limit exceeded|exceeded resource limits/i.test(message)) {
     throw new ApiError("limit_exceeded", `The program exceeded its CPU time limit. ${message}`, { limit: "cpuMs" });
   }
   if (/memory limit|out of memory/i.test(message)) {
