@@ -1,4 +1,7 @@
 /** The playground's calls to our own HTTP API. */
+import type { HistoryEntry } from "../record/history-entry";
+
+export type { HistoryEntry };
 
 export interface RunResult {
   readonly status: number;
@@ -12,14 +15,6 @@ export interface Submitted {
   readonly hash: string;
   readonly url: string;
   readonly mode: string;
-}
-
-export interface HistoryEntry {
-  readonly prompt: string;
-  readonly hash: string;
-  readonly status: number;
-  readonly durationMs: number;
-  readonly at: string;
 }
 
 async function asResult(response: Response, started: number): Promise<RunResult> {

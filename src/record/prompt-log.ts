@@ -1,15 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { HISTORY_SIZE } from "../config/limits";
 import type { Env } from "../env";
+import type { HistoryEntry } from "./history-entry";
 
-export interface HistoryEntry {
-  readonly prompt: string;
-  readonly hash: string;
-  readonly status: number;
-  readonly durationMs: number;
-  /** ISO 8601 time the run started. */
-  readonly at: string;
-}
+export type { HistoryEntry };
 
 /** One visitor's recent runs, newest first; one object per visitor. */
 export class PromptLog extends DurableObject<Env> {
