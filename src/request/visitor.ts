@@ -1,9 +1,11 @@
+import { Schema } from "effect";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../env";
+import { VisitorId } from "../validate/schemas";
 
 export const VISITOR_COOKIE = "promptlog_visitor";
-const VISITOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const isVisitorId = Schema.is(VisitorId);
 
 /**
  * Gives every visitor an anonymous id in an HttpOnly, SameSite=Lax cookie. The id picks the
@@ -11,7 +13,7 @@ const VISITOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9
  */
 export const visitor: MiddlewareHandler<AppEnv> = async (c, next) => {
   const current = getCookie(c, VISITOR_COOKIE);
-  if (current && VISITOR_ID.test(current)) {
+  if (isVisitorId(current)) {
     c.set("visitorId", current);
   } else {
     const id = crypto.randomUUID();

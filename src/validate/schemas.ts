@@ -15,6 +15,11 @@ export const Hash = Schema.String.check(
   Schema.isPattern(/^[0-9a-f]{64}$/, { message: "hash must be 64 lowercase hex characters (SHA-256)" }),
 );
 
+/** The anonymous visitor id in the cookie: a random UUID, nothing guessable or path-like. */
+export const VisitorId = Schema.String.check(
+  Schema.isPattern(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+);
+
 /** ?prompt= and its alias ?q=, each at most once. */
 export const RunQuery = Schema.Struct({
   prompt: Schema.optional(Schema.String),
