@@ -1,4 +1,5 @@
 import type { PromptLog } from "./record/prompt-log";
+import type { RunLogMailbox } from "./record/run-logs";
 import type { ProgramStore } from "./store/program-store";
 
 /** Bindings of the main worker. LOADER is absent in wrangler.prod.jsonc. */
@@ -6,6 +7,7 @@ export interface Env {
   readonly LOADER?: WorkerLoader;
   readonly PROGRAMS: DurableObjectNamespace<ProgramStore>;
   readonly PROMPT_LOG: DurableObjectNamespace<PromptLog>;
+  readonly RUN_LOGS: DurableObjectNamespace<RunLogMailbox>;
   readonly ASSETS: Fetcher;
   readonly RUN_CPU_MS?: number | string;
   readonly RUN_SUBREQUESTS?: number | string;
@@ -25,7 +27,7 @@ declare global {
     interface Env extends PromptlogEnv {}
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "PromptLog" | "ProgramStore";
+      durableNamespaces: "PromptLog" | "ProgramStore" | "RunLogMailbox";
     }
   }
 }

@@ -45,3 +45,9 @@ export function runLimits(env: { RUN_CPU_MS?: unknown; RUN_SUBREQUESTS?: unknown
 export function utf8Bytes(text: string): number {
   return new TextEncoder().encode(text).byteLength;
 }
+
+/** What one run's record keeps of its console: beyond either, entries are dropped and marked. */
+export const MAX_LOG_ENTRIES = 200;
+export const MAX_LOG_BYTES = 64 * 1024;
+/** How long recording waits for a run's console to arrive from the runtime's tail. */
+export const LOG_WAIT_MS = 1_500;

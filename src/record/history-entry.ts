@@ -1,9 +1,53 @@
-/** One run in a visitor's history, as stored and as GET /api/history answers it. */
+/**
+ * A run as its visitor's history keeps it. Types only, shared by the worker and the page's client.
+ */
+
+/** How a run ended: see src/record/outcome.ts. */
+export type Outcome = "ok" | "exception" | "limit" | "load_error" | "error";
+
+/** One run in a visitor's history, as GET /api/history answers it. */
 export interface HistoryEntry {
+  /** The run id (x-run-id); null for runs recorded before runs had ids. */
+  readonly id: string | null;
   readonly prompt: string;
   readonly hash: string;
   readonly status: number;
+  readonly outcome: Outcome;
   readonly durationMs: number;
+  /** The isolate was new for this run; null when the run never reached an isolate. */
+  readonly cold: boolean | null;
   /** ISO 8601 time the run started. */
   readonly at: string;
+}
+
+export type LogLevel = "log" | "info" | "warn" | "error" | "debug";
+
+export interface LogEntry {
+  readonly level: LogLevel;
+  readonly message: string;
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+}
+
+export interface ExceptionEntry {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string;
+}
+
+/** What a run printed and threw uncaught, as the runtime's tail reported it. */
+export interface RunConsole {
+  readonly logs: LogEntry[];
+  readonly exceptions: ExceptionEntry[];
+  /** Entries were dropped: over the per-run cap, or the runtime's own. */
+  readonly truncated: boolean;
+}
+
+/** The full record of one run, as GET /api/runs/:id answers it. */
+export interface RunRecord extends HistoryEntry {
+  readonly console: RunConsole;
+  /** Whether the console has arrived from the tail (it follows the response by milliseconds). */
+  readonly consoleReady: boolean;
+  /** Our JSON error's body, for runs that did not end with the program's own response. */
+  readonly error: { readonly code: string; readonly message: string; readonly [detail: string]: unknown } | null;
 }

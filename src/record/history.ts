@@ -1,23 +1,42 @@
+import { LOG_WAIT_MS } from "../config/limits";
 import type { Env } from "../env";
-import type { HistoryEntry } from "./prompt-log";
+import { LOGS_PATH } from "../sandbox/protocol";
+import { EMPTY_CONSOLE, type RunConsole } from "./console-capture";
+import type { HistoryEntry, RunRecord } from "./history-entry";
+import { mailboxFor } from "./run-logs";
 
 export function historyOf(env: Env, visitorId: string) {
   return env.PROMPT_LOG.get(env.PROMPT_LOG.idFromName(visitorId));
 }
 
+/** The run's console from the tail: the local sandbox runtime keeps it, in production the mailbox. */
+async function collectConsole(env: Env, runId: string): Promise<RunConsole | null> {
+  if (!env.SANDBOX_URL) return mailboxFor(env, runId).take(runId, LOG_WAIT_MS);
+  const response = await fetch(new URL(`${LOGS_PATH}${encodeURIComponent(runId)}`, env.SANDBOX_URL));
+  return response.ok ? ((await response.json()) as RunConsole) : null;
+}
+
 /**
- * Records a run after the response has gone out: history must never slow a run down, and a
- * failed write is logged rather than turned into a failed run.
+ * Records a run after the response has gone out, so history never slows a run down: first the run
+ * itself, then its console once the tail has delivered it. A failed write is logged, never turned
+ * into a failed run. A run that never reached an isolate has no console to wait for.
  */
 export function recordRun(
   env: Env,
   ctx: { waitUntil(promise: Promise<unknown>): void },
   visitorId: string,
-  entry: HistoryEntry,
+  entry: HistoryEntry & { id: string },
+  error: RunRecord["error"],
 ): void {
+  const history = historyOf(env, visitorId);
+  const reachedIsolate = entry.cold !== null;
   ctx.waitUntil(
-    historyOf(env, visitorId)
-      .record(entry)
-      .catch((error: unknown) => console.error("history write failed", error)),
+    (async () => {
+      await history.record(entry, error, reachedIsolate ? null : EMPTY_CONSOLE);
+      if (!reachedIsolate) return;
+      // A console that never arrives (the runtime was replaced under the run) is marked incomplete.
+      const captured = (await collectConsole(env, entry.id).catch(() => null)) ?? { ...EMPTY_CONSOLE, truncated: true };
+      await history.attachConsole(entry.id, captured);
+    })().catch((failure: unknown) => console.error("history write failed", failure)),
   );
 }

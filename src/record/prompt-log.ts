@@ -1,15 +1,35 @@
 import { DurableObject } from "cloudflare:workers";
 import { HISTORY_SIZE } from "../config/limits";
 import type { Env } from "../env";
-import type { HistoryEntry } from "./history-entry";
+import type { HistoryEntry, Outcome, RunConsole, RunRecord } from "./history-entry";
 
-export type { HistoryEntry };
+export type { HistoryEntry, RunRecord };
 
-/** One visitor's recent runs, newest first; one object per visitor. */
+type Row = {
+  id: string | null;
+  prompt: string;
+  hash: string;
+  status: number;
+  outcome: string | null;
+  duration_ms: number;
+  cold: number | null;
+  at: string;
+  detail: string | null;
+};
+
+interface Detail {
+  console: RunConsole | null;
+  error: RunRecord["error"];
+}
+
+const EMPTY: RunConsole = { logs: [], exceptions: [], truncated: false };
+
+/** One visitor's recent runs, newest first, with each run's full record; one object per visitor. */
 export class PromptLog extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(
+    const sql = ctx.storage.sql;
+    sql.exec(
       `CREATE TABLE IF NOT EXISTS run (
          seq INTEGER PRIMARY KEY AUTOINCREMENT,
          prompt TEXT NOT NULL,
@@ -19,38 +39,86 @@ export class PromptLog extends DurableObject<Env> {
          at TEXT NOT NULL
        )`,
     );
+    // Columns added when runs got ids and records; older rows keep NULLs and stay in the history.
+    const columns = new Set(
+      sql
+        .exec<{ name: string }>("PRAGMA table_info(run)")
+        .toArray()
+        .map((c) => c.name),
+    );
+    for (const [name, type] of [
+      ["id", "TEXT"],
+      ["outcome", "TEXT"],
+      ["cold", "INTEGER"],
+      ["detail", "TEXT"],
+    ] as const) {
+      if (!columns.has(name)) sql.exec(`ALTER TABLE run ADD COLUMN ${name} ${type}`);
+    }
+    sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS run_id ON run (id)");
   }
 
-  record(entry: HistoryEntry): void {
+  /** Records a run as soon as it has answered; its console follows through attachConsole. */
+  record(entry: HistoryEntry, error: RunRecord["error"], console: RunConsole | null): void {
     const sql = this.ctx.storage.sql;
+    const detail: Detail = { console, error };
     sql.exec(
-      "INSERT INTO run (prompt, hash, status, duration_ms, at) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO run (id, prompt, hash, status, outcome, duration_ms, cold, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      entry.id,
       entry.prompt,
       entry.hash,
       entry.status,
+      entry.outcome,
       entry.durationMs,
+      entry.cold === null ? null : Number(entry.cold),
       entry.at,
+      JSON.stringify(detail),
     );
     sql.exec("DELETE FROM run WHERE seq NOT IN (SELECT seq FROM run ORDER BY seq DESC LIMIT ?)", HISTORY_SIZE);
   }
 
+  attachConsole(id: string, console: RunConsole): void {
+    const row = this.ctx.storage.sql
+      .exec<{ detail: string | null }>("SELECT detail FROM run WHERE id = ?", id)
+      .toArray()[0];
+    if (!row) return;
+    const detail = JSON.parse(row.detail ?? "{}") as Detail;
+    this.ctx.storage.sql.exec("UPDATE run SET detail = ? WHERE id = ?", JSON.stringify({ ...detail, console }), id);
+  }
+
   list(): HistoryEntry[] {
     return this.ctx.storage.sql
-      .exec<{ prompt: string; hash: string; status: number; duration_ms: number; at: string }>(
-        "SELECT prompt, hash, status, duration_ms, at FROM run ORDER BY seq DESC LIMIT ?",
-        HISTORY_SIZE,
-      )
+      .exec<Row>("SELECT * FROM run ORDER BY seq DESC LIMIT ?", HISTORY_SIZE)
       .toArray()
-      .map((row) => ({
-        prompt: row.prompt,
-        hash: row.hash,
-        status: row.status,
-        durationMs: row.duration_ms,
-        at: row.at,
-      }));
+      .map(toEntry);
+  }
+
+  /** The full record of one of this visitor's runs; null for any id that is not theirs. */
+  get(id: string): RunRecord | null {
+    const row = this.ctx.storage.sql.exec<Row>("SELECT * FROM run WHERE id = ?", id).toArray()[0];
+    if (!row) return null;
+    const detail = JSON.parse(row.detail ?? "{}") as Partial<Detail>;
+    return {
+      ...toEntry(row),
+      console: detail.console ?? EMPTY,
+      consoleReady: detail.console != null,
+      error: detail.error ?? null,
+    };
   }
 
   clear(): void {
     this.ctx.storage.sql.exec("DELETE FROM run");
   }
+}
+
+function toEntry(row: Row): HistoryEntry {
+  return {
+    id: row.id,
+    prompt: row.prompt,
+    hash: row.hash,
+    status: row.status,
+    outcome: (row.outcome ?? (row.status < 400 ? "ok" : "error")) as Outcome,
+    durationMs: row.duration_ms,
+    cold: row.cold === null ? null : row.cold === 1,
+    at: row.at,
+  };
 }

@@ -1,11 +1,21 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { historyOf } from "../record/history";
+import { ApiError } from "../respond/errors";
+import { decodeOrFail } from "../validate/decode";
+import { RunId } from "../validate/schemas";
 
-/** The calling visitor's own history; the visitor cookie picks it, so no id is ever accepted. */
+/** The calling visitor's own runs; the visitor cookie picks them, so no visitor id is ever accepted. */
 export const historyRoutes = new Hono<AppEnv>()
   .get("/api/history", async (c) => c.json({ entries: await historyOf(c.env, c.get("visitorId")).list() }))
   .delete("/api/history", async (c) => {
     await historyOf(c.env, c.get("visitorId")).clear();
     return c.body(null, 204);
+  })
+  .get("/api/runs/:id", async (c) => {
+    const id = decodeOrFail(RunId, c.req.param("id"), "invalid_run_id", "run id");
+    const record = await historyOf(c.env, c.get("visitorId")).get(id);
+    // Another visitor's run and an unknown one look the same: nothing says the id exists.
+    if (!record) throw new ApiError("run_not_found", `You have no run ${id} in your recent history.`);
+    return c.json(record);
   });

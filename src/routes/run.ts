@@ -28,12 +28,21 @@ export const runRoutes = new Hono<AppEnv>().on(
     const program = await loadProgram(c.env, hash);
     if (!program) throw new ApiError("program_not_found", `No program is stored under ${hash}. Submit it first.`);
 
+    const id = crypto.randomUUID();
     const at = new Date().toISOString();
     const started = performance.now();
-    const response = await runProgram(c.env, hash, program, programRequest(c, prompt));
+    const result = await runProgram(c.env, hash, program, programRequest(c, prompt), id);
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    recordRun(c.env, c.executionCtx, c.get("visitorId"), { prompt, hash, status: response.status, durationMs, at });
+    const { response } = result;
+    recordRun(
+      c.env,
+      c.executionCtx,
+      c.get("visitorId"),
+      { id, prompt, hash, status: response.status, outcome: result.outcome, durationMs, cold: result.cold, at },
+      result.error,
+    );
     // Through the context, so headers set earlier in the chain (a new visitor's cookie) are kept.
+    c.header("x-run-id", id);
     return c.newResponse(response.body, response);
   },
 );

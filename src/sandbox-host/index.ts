@@ -1,14 +1,17 @@
+import { exports, WorkerEntrypoint } from "cloudflare:workers";
+import { LOG_WAIT_MS } from "../config/limits";
+import { captureRun, type RunConsole } from "../record/console-capture";
 import { ApiError, errorResponse } from "../respond/errors";
 import { programResponse } from "../respond/program-response";
 import { decodeRun } from "../sandbox/envelope";
-import { execute, type IsolateReuse } from "../sandbox/execute";
-import { EXECUTE_PATH, HEALTH_PATH, OUTCOME_HEADER } from "../sandbox/protocol";
+import { execute, type IsolateReuse, ProgramError } from "../sandbox/execute";
+import { EXECUTE_PATH, HEALTH_PATH, LOGS_PATH, OUTCOME_HEADER, WARM_HEADER } from "../sandbox/protocol";
 import { isolateId } from "../sandbox/worker-code";
 
 /**
  * The local sandbox runtime: a separate workerd process, started and replaced by the dev
- * supervisor (scripts/sandbox), that runs programs for the main worker. Nothing else lives here, so
- * killing it when a program wedges or exhausts it loses nothing.
+ * supervisor (scripts/sandbox), that runs programs for the main worker. Nothing durable lives here,
+ * so killing it when a program wedges or exhausts it loses nothing stored.
  */
 interface HostEnv {
   readonly LOADER: WorkerLoader;
@@ -27,9 +30,55 @@ function reuseFor(id: string): IsolateReuse {
   return "fresh";
 }
 
-function withOutcome(response: Response, outcome: "ok" | "error"): Response {
+// Each run's console, from the tail, until the app collects it (GET /logs/<run id>).
+const MAX_CONSOLES = 1_000;
+const consoles = new Map<string, RunConsole>();
+const waiting = new Map<string, (console: RunConsole) => void>();
+
+/** The tail the sandbox runtime gives every program, as the app's RunTail does in production. */
+export class HostRunTail extends WorkerEntrypoint<HostEnv> {
+  override async tail(events: TraceItem[]): Promise<void> {
+    for (const item of events) {
+      const run = captureRun(item);
+      if (!run) continue;
+      const waiter = waiting.get(run.runId);
+      if (waiter) {
+        waiting.delete(run.runId);
+        waiter(run.console);
+        continue;
+      }
+      if (consoles.size >= MAX_CONSOLES) consoles.delete(consoles.keys().next().value ?? "");
+      consoles.set(run.runId, run.console);
+    }
+  }
+}
+
+// `exports` is typed after the app's main module; this worker's own exports are these.
+const hostTail = () =>
+  (exports as unknown as { HostRunTail: (options: { props: object }) => Fetcher }).HostRunTail({ props: {} });
+
+function takeConsole(runId: string): Promise<RunConsole | null> {
+  const ready = consoles.get(runId);
+  if (ready) {
+    consoles.delete(runId);
+    return Promise.resolve(ready);
+  }
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      waiting.delete(runId);
+      resolve(null);
+    }, LOG_WAIT_MS);
+    waiting.set(runId, (console) => {
+      clearTimeout(timer);
+      resolve(console);
+    });
+  });
+}
+
+function answer(response: Response, outcome: "ok" | "error", warm?: boolean): Response {
   const headers = new Headers(response.headers);
   headers.set(OUTCOME_HEADER, outcome);
+  if (warm !== undefined) headers.set(WARM_HEADER, warm ? "1" : "0");
   return new Response(response.body, { status: response.status, headers });
 }
 
@@ -37,18 +86,22 @@ export default {
   async fetch(request: Request, env: HostEnv): Promise<Response> {
     const { pathname } = new URL(request.url);
     if (pathname === HEALTH_PATH) return new Response("ok");
+    if (pathname.startsWith(LOGS_PATH)) {
+      const console = await takeConsole(decodeURIComponent(pathname.slice(LOGS_PATH.length)));
+      return console ? Response.json(console) : new Response("no console for that run", { status: 404 });
+    }
     if (pathname !== EXECUTE_PATH || request.method !== "POST") return new Response("not found", { status: 404 });
     try {
       const run = await decodeRun(request);
       const reuse = reuseFor(isolateId(run.hash, run.limits));
-      const response = await execute(env.LOADER, run.hash, run.program, run.limits, run.request, reuse);
-      return withOutcome(programResponse(response), "ok");
+      const executed = await execute(env.LOADER, run, { reuse, tails: [hostTail()] });
+      return answer(programResponse(executed.response), "ok", executed.warm);
     } catch (error) {
       const apiError =
         error instanceof ApiError
           ? error
           : new ApiError("internal_error", `The sandbox runtime failed: ${String(error)}`);
-      return withOutcome(errorResponse(apiError), "error");
+      return answer(errorResponse(apiError), "error", apiError instanceof ProgramError ? apiError.warm : undefined);
     }
   },
 };

@@ -1,8 +1,7 @@
 import { Schema } from "effect";
-import type { RunLimits } from "../config/limits";
-import type { Program } from "../store/program";
 import { decodeOrFail } from "../validate/decode";
 import { Hash, Mode } from "../validate/schemas";
+import type { Run } from "./execute";
 
 /**
  * How the main worker hands a run to the local sandbox runtime (src/sandbox-host): multipart form
@@ -10,6 +9,7 @@ import { Hash, Mode } from "../validate/schemas";
  */
 const RunMeta = Schema.Struct({
   hash: Hash,
+  runId: Schema.String,
   mode: Mode,
   limits: Schema.Struct({ cpuMs: Schema.Number, subRequests: Schema.Number }),
   url: Schema.String,
@@ -17,17 +17,11 @@ const RunMeta = Schema.Struct({
   contentType: Schema.optional(Schema.String),
 });
 
-export interface SandboxRun {
-  readonly hash: string;
-  readonly program: Program;
-  readonly limits: RunLimits;
-  readonly request: Request;
-}
-
-export async function encodeRun(run: SandboxRun): Promise<FormData> {
+export async function encodeRun(run: Run): Promise<FormData> {
   const form = new FormData();
   const meta: typeof RunMeta.Type = {
     hash: run.hash,
+    runId: run.runId,
     mode: run.program.mode,
     limits: run.limits,
     url: run.request.url,
@@ -40,7 +34,7 @@ export async function encodeRun(run: SandboxRun): Promise<FormData> {
   return form;
 }
 
-export async function decodeRun(request: Request): Promise<SandboxRun> {
+export async function decodeRun(request: Request): Promise<Run> {
   const form = await request.formData();
   const code = form.get("code");
   const rawMeta = form.get("meta");
@@ -51,6 +45,7 @@ export async function decodeRun(request: Request): Promise<SandboxRun> {
   if (meta.contentType) headers.set("content-type", meta.contentType);
   return {
     hash: meta.hash,
+    runId: meta.runId,
     program: { mode: meta.mode, code },
     limits: meta.limits,
     request: new Request(meta.url, {

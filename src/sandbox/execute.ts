@@ -1,12 +1,23 @@
 import { RUN_WALL_MS, type RunLimits } from "../config/limits";
-import { ApiError } from "../respond/errors";
+import { ApiError, type ErrorCode } from "../respond/errors";
 import type { Program } from "../store/program";
 import { decodeOrFail } from "../validate/decode";
+import { inUserTerms, locate } from "./locate";
 import { RunOutcome } from "./outcome";
 import { isolateId, workerCode } from "./worker-code";
 
 interface Runner {
-  run(request: Request): Promise<unknown>;
+  run(request: Request, runId: string): Promise<unknown>;
+}
+
+/** One run of one program, as the sandbox needs it. */
+export interface Run {
+  readonly hash: string;
+  readonly program: Program;
+  readonly limits: RunLimits;
+  readonly request: Request;
+  /** Ties the run's console output (through the tails) to its record. */
+  readonly runId: string;
 }
 
 /**
@@ -15,45 +26,60 @@ interface Runner {
  */
 export type IsolateReuse = "cached" | "fresh";
 
+/** An error of the program's own (it threw, or cannot load), raised after the isolate ran it. */
+export class ProgramError extends ApiError {
+  readonly warm: boolean;
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown>, warm: boolean) {
+    super(code, message, details);
+    this.warm = warm;
+  }
+}
+
+export interface Executed {
+  readonly response: Response;
+  /** The isolate had run this program before: module state and compiled code were reused. */
+  readonly warm: boolean;
+}
+
 /**
  * Runs a program in its own isolate and returns the program's response. Everything that is not the
- * program answering normally becomes an ApiError with the runtime's own words.
+ * program answering normally becomes an ApiError with the runtime's own words, positions in the
+ * user's own lines and columns.
  */
 export async function execute(
   loader: WorkerLoader | undefined,
-  hash: string,
-  program: Program,
-  limits: RunLimits,
-  request: Request,
-  reuse: IsolateReuse = "cached",
-): Promise<Response> {
+  run: Run,
+  options: { reuse?: IsolateReuse; tails?: Fetcher[] } = {},
+): Promise<Executed> {
   if (!loader) {
     throw new ApiError(
       "loader_unavailable",
       "Running code needs the Dynamic Worker Loader, which this deployment does not have. Programs can still be submitted and history still works; run locally with the README's dev line or deploy wrangler.jsonc to an account with Worker Loader access.",
     );
   }
+  const { program, limits } = run;
+  const code = () => workerCode(program, limits, options.tails ?? []);
   const worker =
-    reuse === "cached"
-      ? loader.get(isolateId(hash, limits), () => workerCode(program, limits))
-      : loader.load(workerCode(program, limits));
+    (options.reuse ?? "cached") === "cached" ? loader.get(isolateId(run.hash, limits), code) : loader.load(code());
   const runner = worker.getEntrypoint() as unknown as Runner;
   const outcome = decodeOrFail(
     RunOutcome,
-    await withWallClock(runner.run(request)).catch(runtimeFailure),
+    await withWallClock(runner.run(run.request, run.runId)).catch((error: unknown) => runtimeFailure(program, error)),
     "internal_error",
     "runner outcome",
   );
   switch (outcome.kind) {
     case "ok":
-      return outcome.response;
+      return { response: outcome.response, warm: outcome.warm };
     case "load_error":
-      throw new ApiError("load_error", outcome.message);
+      throw new ProgramError("load_error", outcome.message, {}, outcome.warm);
     case "exception":
-      throw new ApiError("program_exception", `${outcome.name}: ${outcome.message}`, {
-        name: outcome.name,
-        stack: outcome.stack,
-      });
+      throw new ProgramError(
+        "program_exception",
+        `${outcome.name}: ${outcome.message}`,
+        { name: outcome.name, stack: inUserTerms(program, outcome.stack), location: locate(program, outcome.stack) },
+        outcome.warm,
+      );
   }
 }
 
@@ -69,11 +95,12 @@ function withWallClock<T>(work: Promise<T>): Promise<T> {
 }
 
 /** Maps an error thrown by the runtime (not by the program) to the API error it means. */
-function runtimeFailure(error: unknown): never {
+function runtimeFailure(program: Program, error: unknown): never {
   if (error instanceof ApiError) throw error;
   const message = error instanceof Error ? error.message : String(error);
   if (message.startsWith("Failed to start Worker")) {
-    throw new ApiError("load_error", message.replace(/^Failed to start Worker:\s*/, ""));
+    const detail = message.replace(/^Failed to start Worker:\s*/, "");
+    throw new ApiError("load_error", inUserTerms(program, detail), { location: locate(program, detail) });
   }
   if (/exceeded CPU time limit|CPU time limit exceeded|exceeded resource limits/i.test(message)) {
     throw new ApiError("limit_exceeded", `The program exceeded its CPU time limit. ${message}`, { limit: "cpuMs" });

@@ -2,13 +2,14 @@ import { Schema } from "effect";
 
 /** What the runner reports back across the isolate boundary: untrusted, so it is decoded. */
 export const RunOutcome = Schema.Union([
-  Schema.Struct({ kind: Schema.Literal("ok"), response: Schema.instanceOf(Response) }),
+  Schema.Struct({ kind: Schema.Literal("ok"), response: Schema.instanceOf(Response), warm: Schema.Boolean }),
   Schema.Struct({
     kind: Schema.Literal("exception"),
     name: Schema.String,
     message: Schema.String,
     stack: Schema.String,
+    warm: Schema.Boolean,
   }),
-  Schema.Struct({ kind: Schema.Literal("load_error"), message: Schema.String }),
+  Schema.Struct({ kind: Schema.Literal("load_error"), message: Schema.String, warm: Schema.Boolean }),
 ]);
 export type RunOutcome = typeof RunOutcome.Type;

@@ -5,3 +5,7 @@
 export const OUTCOME_HEADER = "x-promptlog-outcome";
 export const EXECUTE_PATH = "/execute";
 export const HEALTH_PATH = "/health";
+/** "1" when the program's isolate had run it before, "0" when it was new. */
+export const WARM_HEADER = "x-promptlog-warm";
+/** GET /logs/<run id>: the run's console, once the runtime's tail has it. */
+export const LOGS_PATH = "/logs/";

@@ -3,36 +3,48 @@
  * it calls the program and reports how it ended, so the host can tell the program's own exceptions
  * from load failures and runtime limits. Its name appears in stack traces, so it says what it is.
  */
+import { RUN_MARKER } from "../record/console-capture";
+
 export const RUNNER_MODULE = "promptlog-runner.js";
 export const PROGRAM_MODULE = "program.js";
 
-const describeError = `
-function describe(error) {
+// Shared by both runners: the error report, the warm flag (module state survives between runs of
+// one isolate), and the marker that ties this invocation's console output to the run.
+const common = `
+let warm = false;
+function begin(runId) {
+  console.debug(${JSON.stringify(RUN_MARKER)}, runId);
+  const wasWarm = warm;
+  warm = true;
+  return wasWarm;
+}
+function describe(error, wasWarm) {
   if (error instanceof Error) {
-    return { kind: "exception", name: error.name, message: error.message, stack: error.stack ?? "" };
+    return { kind: "exception", name: error.name, message: error.message, stack: error.stack ?? "", warm: wasWarm };
   }
-  return { kind: "exception", name: "Error", message: String(error), stack: "" };
+  return { kind: "exception", name: "Error", message: String(error), stack: "", warm: wasWarm };
 }`;
 
 export const MODULE_RUNNER = `import { WorkerEntrypoint } from "cloudflare:workers";
 import * as program from "./${PROGRAM_MODULE}";
-${describeError}
+${common}
 export default class Runner extends WorkerEntrypoint {
-  async run(request) {
+  async run(request, runId) {
+    const wasWarm = begin(runId);
     const main = program.default;
     let handle;
     if (main && typeof main.fetch === "function") handle = (req) => main.fetch(req, this.env, this.ctx);
     else if (typeof main === "function" && typeof main.prototype?.fetch === "function")
       handle = (req) => new main(this.ctx, this.env).fetch(req);
-    else return { kind: "load_error", message: "The module's default export has no fetch(request) handler. Export an object such as: export default { fetch(request) { return new Response('hi') } }" };
+    else return { kind: "load_error", message: "The module's default export has no fetch(request) handler. Export an object such as: export default { fetch(request) { return new Response('hi') } }", warm: wasWarm };
     try {
       const response = await handle(request);
       if (!(response instanceof Response)) {
-        return { kind: "exception", name: "TypeError", message: "fetch() must return a Response, got " + (response === null ? "null" : typeof response), stack: "" };
+        return { kind: "exception", name: "TypeError", message: "fetch() must return a Response, got " + (response === null ? "null" : typeof response), stack: "", warm: wasWarm };
       }
-      return { kind: "ok", response };
+      return { kind: "ok", response, warm: wasWarm };
     } catch (error) {
-      return describe(error);
+      return describe(error, wasWarm);
     }
   }
 }
@@ -40,17 +52,18 @@ export default class Runner extends WorkerEntrypoint {
 
 export const SNIPPET_RUNNER = `import { WorkerEntrypoint } from "cloudflare:workers";
 import snippet from "./${PROGRAM_MODULE}";
-${describeError}
+${common}
 export default class Runner extends WorkerEntrypoint {
-  async run(request) {
+  async run(request, runId) {
+    const wasWarm = begin(runId);
     const prompt = new URL(request.url).searchParams.get("prompt") ?? "";
     try {
       const value = await snippet(prompt);
-      if (value instanceof Response) return { kind: "ok", response: value };
+      if (value instanceof Response) return { kind: "ok", response: value, warm: wasWarm };
       const body = JSON.stringify(value === undefined ? null : value) ?? "null";
-      return { kind: "ok", response: new Response(body, { headers: { "content-type": "application/json; charset=utf-8" } }) };
+      return { kind: "ok", response: new Response(body, { headers: { "content-type": "application/json; charset=utf-8" } }), warm: wasWarm };
     } catch (error) {
-      return describe(error);
+      return describe(error, wasWarm);
     }
   }
 }
@@ -61,6 +74,8 @@ export default class Runner extends WorkerEntrypoint {
  * shares our first line, so runtime line numbers are the user's own. The inner function gives the
  * user's `const result`/`var result` its own scope, while a bare `result = …` lands in ours.
  */
+export const SNIPPET_PREFIX = "export default async function (prompt) { let result; return await (async () => { ";
+
 export function snippetModule(code: string): string {
-  return `export default async function (prompt) { let result; return await (async () => { ${code}\n;return result; })(); }\n`;
+  return `${SNIPPET_PREFIX}${code}\n;return result; })(); }\n`;
 }

@@ -5,9 +5,9 @@ import { MODULE_RUNNER, PROGRAM_MODULE, RUNNER_MODULE, SNIPPET_RUNNER, snippetMo
 
 /**
  * What the Worker Loader builds an isolate from. The program gets no network (globalOutbound: null),
- * an empty env, and the operator's limits.
+ * an empty env, and the operator's limits; our tails see what it prints.
  */
-export function workerCode(program: Program, limits: RunLimits): WorkerLoaderWorkerCode {
+export function workerCode(program: Program, limits: RunLimits, tails: Fetcher[] = []): WorkerLoaderWorkerCode {
   const isModule = program.mode === "module";
   return {
     compatibilityDate: PROGRAM_COMPATIBILITY_DATE,
@@ -19,6 +19,7 @@ export function workerCode(program: Program, limits: RunLimits): WorkerLoaderWor
     env: {},
     globalOutbound: null,
     limits: { cpuMs: limits.cpuMs, subRequests: limits.subRequests },
+    tails,
   };
 }
 

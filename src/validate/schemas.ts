@@ -20,6 +20,13 @@ export const VisitorId = Schema.String.check(
   Schema.isPattern(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
 );
 
+/** A run id, as x-run-id carries it. */
+export const RunId = Schema.String.check(
+  Schema.isPattern(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+    message: "run id must be a UUID, as the x-run-id header gives it",
+  }),
+);
+
 /** ?prompt= and its alias ?q=, each at most once. */
 export const RunQuery = Schema.Struct({
   prompt: Schema.optional(Schema.String),

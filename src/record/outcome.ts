@@ -1,0 +1,21 @@
+import type { ErrorCode } from "../respond/errors";
+import type { Outcome } from "./history-entry";
+
+export type { Outcome };
+
+/** "error" is for runs the program never got to: no loader, or a fault of ours. */
+export function outcomeOf(code: ErrorCode | undefined): Outcome {
+  switch (code) {
+    case undefined:
+      return "ok";
+    case "program_exception":
+      return "exception";
+    case "limit_exceeded":
+    case "run_timeout":
+      return "limit";
+    case "load_error":
+      return "load_error";
+    default:
+      return "error";
+  }
+}
