@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunRecord } from "../../src/record/history-entry.ts";
+import { type DevServer, startDevServer, tempStateDir } from "./dev-server.ts";
+
+describe("run records on the README's dev line (programs in the separate sandbox runtime)", () => {
+  let server: DevServer;
+  let cookie = "";
+  beforeAll(async () => {
+    server = await startDevServer({ persistTo: tempStateDir() });
+    const first = await fetch(`${server.origin}/api/history`);
+    cookie = /promptlog_visitor=[^;]+/.exec(first.headers.get("set-cookie") ?? "")?.[0] ?? "";
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  async function run(url: string): Promise<RunRecord> {
+    const response = await fetch(`${server.origin}${url}`, { headers: { cookie } });
+    await response.text();
+    const id = response.headers.get("x-run-id") ?? "";
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const record = await fetch(`${server.origin}/api/runs/${id}`, { headers: { cookie } });
+      if (record.status === 200) {
+        const body = (await record.json()) as RunRecord;
+        if (body.consoleReady) return body;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    throw new Error(`no record for run ${id}`);
+  }
+
+  it("captures the console and tells cold from warm runs", async () => {
+    const submitted = await fetch(`${server.origin}/submit`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: "console.info('hello', { from: prompt });\nreturn prompt;" }),
+    });
+    const { url } = (await submitted.json()) as { url: string };
+    const records = [await run(`${url}?prompt=a`), await run(`${url}?prompt=b`), await run(`${url}?prompt=c`)];
+    expect(records.map((record) => record.console.logs.map((log) => [log.level, log.message]))).toEqual([
+      [["info", 'hello {"from":"a"}']],
+      [["info", 'hello {"from":"b"}']],
+      [["info", 'hello {"from":"c"}']],
+    ]);
+    // Locally a program's first run uses a throwaway isolate, the second a cached one, reused from then on.
+    expect(records.map((record) => record.cold)).toEqual([true, true, false]);
+  });
+
+  it("reports an error at the user's line", async () => {
+    const submitted = await fetch(`${server.origin}/submit`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: "const x = 1;\nconsole.warn('about to fail');\nthrow new Error('line three');" }),
+    });
+    const { url } = (await submitted.json()) as { url: string };
+    const record = await run(url);
+    expect(record.outcome).toBe("exception");
+    expect(record.error?.location).toEqual({ line: 3, column: 7 });
+    expect(record.console.logs.map((log) => log.message)).toEqual(["about to fail"]);
+  });
+});
