@@ -1,7 +1,7 @@
 /** The playground's calls to our own HTTP API. */
-import type { HistoryEntry } from "../record/history-entry";
+import type { HistoryEntry, RunRecord } from "../record/history-entry";
 
-export type { HistoryEntry };
+export type { HistoryEntry, RunRecord };
 
 export interface RunResult {
   readonly status: number;
@@ -9,6 +9,8 @@ export interface RunResult {
   readonly contentType: string;
   readonly body: string;
   readonly ms: number;
+  /** x-run-id, for runs; null for a failed submit. */
+  readonly runId: string | null;
 }
 
 export interface Submitted {
@@ -25,6 +27,7 @@ async function asResult(response: Response, started: number): Promise<RunResult>
     contentType: response.headers.get("content-type") ?? "",
     body,
     ms: Math.round(performance.now() - started),
+    runId: response.headers.get("x-run-id"),
   };
 }
 
@@ -59,4 +62,18 @@ export async function clearHistory(): Promise<boolean> {
 export async function program(hash: string): Promise<{ code: string; mode: string } | null> {
   const response = await fetch(`/api/programs/${hash}`);
   return response.ok ? ((await response.json()) as { code: string; mode: string }) : null;
+}
+
+/** The run's record once its console has arrived (the tail reports just after the run); null if it never does. */
+export async function runRecord(id: string): Promise<RunRecord | null> {
+  let record: RunRecord | null = null;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const response = await fetch(`/api/runs/${id}`);
+    if (response.ok) {
+      record = (await response.json()) as RunRecord;
+      if (record.consoleReady) return record;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return record;
 }

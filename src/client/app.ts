@@ -1,4 +1,8 @@
+import { historyMeta } from "../ui/history-meta";
 import * as api from "./api";
+import { clearConsole, renderConsole } from "./console-view";
+import { errorMarker } from "./error-marker";
+import { tabs } from "./tabs";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -16,6 +20,11 @@ const programUrl = $<HTMLAnchorElement>("program-url");
 const historyList = $("history-list");
 const historyEmpty = $("history-empty");
 const clearButton = $<HTMLButtonElement>("clear-history");
+const outcome = $("outcome");
+const consolePanel = $("console");
+const consoleCount = $("console-count");
+const marker = errorMarker(code, $("error-band"), $("error-at"));
+tabs(document.querySelector<HTMLElement>('[role="tablist"]') as HTMLElement);
 
 function showStatus(state: "idle" | "busy" | "ok" | "error", text: string) {
   status.dataset.state = state;
@@ -44,6 +53,9 @@ async function runProgram() {
   showStatus("busy", "Running…");
   time.textContent = "";
   contentType.textContent = "";
+  outcome.textContent = "";
+  marker.show(null);
+  clearConsole(consolePanel, consoleCount);
   try {
     const submitted = await api.submit(code.value, mode.value);
     if (!("hash" in submitted)) {
@@ -53,7 +65,10 @@ async function runProgram() {
     programUrl.href = submitted.url;
     programUrl.textContent = `${location.origin}${submitted.url}`;
     programLink.hidden = false;
-    showResult(await api.run(submitted.url, prompt.value));
+    const result = await api.run(submitted.url, prompt.value);
+    showResult(result);
+    const record = result.runId ? await api.runRecord(result.runId) : null;
+    showRecord(record);
     renderHistory(await api.history());
   } catch (error) {
     showStatus("error", "Network error");
@@ -61,6 +76,25 @@ async function runProgram() {
   } finally {
     runButton.disabled = false;
   }
+}
+
+const OUTCOME_WORDS: Record<api.HistoryEntry["outcome"], string> = {
+  ok: "ran",
+  exception: "threw",
+  limit: "stopped at a limit",
+  load_error: "could not load",
+  error: "did not run",
+};
+
+/** The run's outcome and isolate, its console, and the line its error points at. */
+function showRecord(record: api.RunRecord | null) {
+  renderConsole(consolePanel, consoleCount, record);
+  if (!record) return;
+  outcome.textContent = [OUTCOME_WORDS[record.outcome], record.cold === null ? "" : record.cold ? "cold" : "warm"]
+    .filter(Boolean)
+    .join(" · ");
+  const location = record.error?.location as { line: number; column: number } | undefined;
+  if (location) marker.show(location, record.error?.message ?? "");
 }
 
 function renderHistory(entries: api.HistoryEntry[]) {
@@ -84,9 +118,9 @@ function historyItem(entry: api.HistoryEntry): HTMLLIElement {
   meta.className = "history-meta";
   const badge = document.createElement("span");
   badge.className = "badge";
-  badge.dataset.state = entry.status < 400 ? "ok" : "error";
+  badge.dataset.state = entry.outcome === "ok" ? "ok" : "error";
   badge.textContent = String(entry.status);
-  meta.append(badge, ` ${entry.durationMs} ms · ${entry.hash.slice(0, 12)}…`);
+  meta.append(badge, ` ${historyMeta(entry)}`);
   button.append(text, meta);
   item.append(button);
   return item;

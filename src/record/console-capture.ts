@@ -35,8 +35,9 @@ export function captureRun(item: TraceItem): { runId: string; console: RunConsol
   const markerIndex = item.logs.findIndex(
     (log) => Array.isArray(log.message) && log.message[0] === RUN_MARKER && typeof log.message[1] === "string",
   );
-  if (markerIndex < 0) return null;
-  const runId = (item.logs[markerIndex]?.message as string[])[1] ?? "";
+  const marker = item.logs[markerIndex];
+  if (!marker) return null;
+  const runId = String((marker.message as unknown[])[1]);
   const logs: LogEntry[] = [];
   let bytes = 0;
   let truncated = item.truncated;

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { secureHeaders } from "hono/secure-headers";
-import type { AppEnv } from "../env";
+import type { AppEnv, Env } from "../env";
 import { historyOf } from "../record/history";
 import { EXAMPLES } from "../ui/examples";
 import { PlaygroundPage } from "../ui/page";
@@ -21,8 +21,11 @@ const pageHeaders = secureHeaders({
   },
 });
 
+/** Programs run through this worker's own loader, or (bun dev) the local sandbox runtime. */
+const canRun = (env: Env) => env.LOADER !== undefined || env.SANDBOX_URL !== undefined;
+
 export const pageRoutes = new Hono<AppEnv>().get("/", pageHeaders, async (c) => {
   const history = await historyOf(c.env, c.get("visitorId")).list();
-  const page = <PlaygroundPage examples={EXAMPLES} history={history} runnable={c.env.LOADER !== undefined} />;
+  const page = <PlaygroundPage examples={EXAMPLES} history={history} runnable={canRun(c.env)} />;
   return c.html(html`<!doctype html>${page}`);
 });

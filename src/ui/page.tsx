@@ -1,5 +1,6 @@
-import type { HistoryEntry } from "../record/prompt-log";
+import type { HistoryEntry } from "../record/history-entry";
 import type { Example } from "./examples";
+import { historyMeta } from "./history-meta";
 
 interface PageProps {
   readonly examples: readonly Example[];
@@ -59,9 +60,22 @@ export function PlaygroundPage({ examples, history, runnable }: PageProps) {
               <label class="field-label" for="code">
                 Code
               </label>
-              <textarea id="code" name="code" spellcheck={false} autocomplete="off" wrap="off" rows={14} required>
-                {first?.code ?? ""}
-              </textarea>
+              <div class="code-wrap">
+                <div id="error-band" class="error-band" hidden />
+                <textarea
+                  id="code"
+                  name="code"
+                  spellcheck={false}
+                  autocomplete="off"
+                  wrap="off"
+                  rows={14}
+                  required
+                  aria-describedby="error-at"
+                >
+                  {first?.code ?? ""}
+                </textarea>
+              </div>
+              <p id="error-at" class="error-at" hidden />
               <div class="controls">
                 <label class="mode">
                   <span class="field-label">Mode</span>
@@ -98,6 +112,7 @@ export function PlaygroundPage({ examples, history, runnable }: PageProps) {
                 <span id="status" class="badge" data-state="idle">
                   Not run yet
                 </span>
+                <span id="outcome" class="muted" />
                 <span id="time" class="muted" />
                 <span id="content-type" class="muted" />
               </p>
@@ -108,9 +123,27 @@ export function PlaygroundPage({ examples, history, runnable }: PageProps) {
                 /run/…
               </a>
             </p>
-            <pre id="output" class="output-body" tabindex={0}>
+            <div class="tabs" role="tablist" aria-label="Output">
+              <button type="button" role="tab" id="tab-response" aria-controls="output" aria-selected="true">
+                Response
+              </button>
+              <button
+                type="button"
+                role="tab"
+                id="tab-console"
+                aria-controls="console"
+                aria-selected="false"
+                tabindex={-1}
+              >
+                Console <span id="console-count" class="count" />
+              </button>
+            </div>
+            <pre id="output" class="output-body" role="tabpanel" aria-labelledby="tab-response" tabindex={0}>
               Press Run to submit the program and run it with the prompt.
             </pre>
+            <div id="console" class="console" role="tabpanel" aria-labelledby="tab-console" tabindex={0} hidden>
+              <p class="muted">What the program prints with console.log, info, warn, error and debug shows here.</p>
+            </div>
           </section>
 
           <aside class="panel history" aria-labelledby="history-title">
@@ -139,17 +172,17 @@ export function PlaygroundPage({ examples, history, runnable }: PageProps) {
   );
 }
 
-/** One history row; the client renders the same markup after each run (src/client/history.ts). */
+/** One history row; the client renders the same markup after each run (src/client/app.ts). */
 function HistoryItem({ entry }: { entry: HistoryEntry }) {
   return (
     <li>
       <button type="button" class="history-item" data-prompt={entry.prompt} data-hash={entry.hash}>
         <span class="history-prompt">{entry.prompt === "" ? "(empty prompt)" : entry.prompt}</span>
         <span class="history-meta">
-          <span class="badge" data-state={entry.status < 400 ? "ok" : "error"}>
+          <span class="badge" data-state={entry.outcome === "ok" ? "ok" : "error"}>
             {entry.status}
           </span>{" "}
-          {entry.durationMs} ms · {entry.hash.slice(0, 12)}…
+          {historyMeta(entry)}
         </span>
       </button>
     </li>

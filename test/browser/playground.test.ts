@@ -32,6 +32,8 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     await page.goto(`${server.origin}/`);
     await page.waitForLoadState("networkidle");
     expect(errors).toEqual([]);
+    // bun dev runs programs in its sandbox runtime: the page must not claim it cannot.
+    expect(await page.getByText("no Worker Loader").count()).toBe(0);
     return page;
   }
 
@@ -75,6 +77,46 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     page.once("dialog", (dialog) => dialog.accept());
     await page.getByRole("button", { name: "Clear" }).click();
     await expect.poll(() => page.locator(".history-item").count()).toBe(0);
+  });
+
+  it("shows the run's console and outcome, and marks the line an error points at", async () => {
+    const page = await open();
+    await page.locator("#mode").selectOption("snippet");
+    await page
+      .locator("#code")
+      .fill("console.log('checking', { prompt });\nconsole.warn('careful');\nthrow new RangeError('bad prompt');");
+    await page.locator("#prompt").fill("p1");
+    await page.locator("#code").focus();
+    await page.keyboard.press("Control+Enter");
+    await expect.poll(() => page.locator("#status").textContent()).toBe("502 error");
+    await expect.poll(() => page.locator("#outcome").textContent()).toMatch(/^threw · (cold|warm)$/);
+    await expect.poll(() => page.locator("#error-at").textContent()).toBe("Line 3, column 7: RangeError: bad prompt");
+    expect(await page.locator("#error-band").isVisible()).toBe(true);
+    const band = await page.locator("#error-band").boundingBox();
+    const area = await page.locator("#code").boundingBox();
+    const lineHeight = Number(
+      await page.evaluate("parseFloat(getComputedStyle(document.getElementById('code')).lineHeight)"),
+    );
+    // The band sits on the third line: two line heights below the top of the text, give or take the padding.
+    expect((band?.y ?? 0) - (area?.y ?? 0)).toBeGreaterThan(2 * lineHeight);
+    expect((band?.y ?? 0) - (area?.y ?? 0)).toBeLessThan(3 * lineHeight);
+
+    await page.getByRole("tab", { name: /Console/ }).click();
+    await expect.poll(() => page.locator("#console .console-row").count()).toBe(2);
+    expect(await page.locator("#console .console-level").allTextContents()).toEqual(["log", "warn"]);
+    expect(await page.locator("#console .console-message").allTextContents()).toEqual([
+      'checking {"prompt":"p1"}',
+      "careful",
+    ]);
+    expect(await page.locator("#console-count").textContent()).toBe("2");
+    await page.screenshot({ path: `${ARTIFACTS}/console-and-error.png`, fullPage: true });
+
+    await page.locator("#error-at").click();
+    const caret = await page.locator("#code").evaluate("document.getElementById('code').selectionStart");
+    expect(caret).toBe("console.log('checking', { prompt });\nconsole.warn('careful');\nthrow ".length);
+    await page.locator("#code").press("End");
+    await page.keyboard.type(" ");
+    expect(await page.locator("#error-band").isVisible()).toBe(false);
   });
 
   it("fits a 375 px wide screen without horizontal scrolling", async () => {
