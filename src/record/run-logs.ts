@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import type { RunConsole } from "./console-capture";
+import { KeyedWaiters } from "./waiters";
 
 /** Unclaimed consoles are dropped after this: the recorder claims them within seconds. */
 const KEEP_MS = 10 * 60 * 1000;
@@ -11,7 +12,7 @@ const KEEP_MS = 10 * 60 * 1000;
  * Sharded like the program store, by the id's leading hex digits.
  */
 export class RunLogMailbox extends DurableObject<Env> {
-  private readonly waiting = new Map<string, (console: RunConsole) => void>();
+  private readonly waiting = new KeyedWaiters<RunConsole>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -21,12 +22,7 @@ export class RunLogMailbox extends DurableObject<Env> {
   }
 
   put(runId: string, console: RunConsole): void {
-    const waiter = this.waiting.get(runId);
-    if (waiter) {
-      this.waiting.delete(runId);
-      waiter(console);
-      return;
-    }
+    if (this.waiting.deliver(runId, console)) return;
     const now = Date.now();
     this.ctx.storage.sql.exec("DELETE FROM console WHERE at < ?", now - KEEP_MS);
     this.ctx.storage.sql.exec(
@@ -46,16 +42,7 @@ export class RunLogMailbox extends DurableObject<Env> {
       this.ctx.storage.sql.exec("DELETE FROM console WHERE run_id = ?", runId);
       return JSON.parse(row.body) as RunConsole;
     }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(runId);
-        resolve(null);
-      }, waitMs);
-      this.waiting.set(runId, (console) => {
-        clearTimeout(timer);
-        resolve(console);
-      });
-    });
+    return this.waiting.wait(runId, waitMs);
   }
 }
 

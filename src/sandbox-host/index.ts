@@ -1,6 +1,7 @@
 import { exports, WorkerEntrypoint } from "cloudflare:workers";
 import { LOG_WAIT_MS } from "../config/limits";
 import { captureRun, type RunConsole } from "../record/console-capture";
+import { KeyedWaiters } from "../record/waiters";
 import { ApiError, errorResponse } from "../respond/errors";
 import { programResponse } from "../respond/program-response";
 import { decodeRun } from "../sandbox/envelope";
@@ -33,7 +34,7 @@ function reuseFor(id: string): IsolateReuse {
 // Each run's console, from the tail, until the app collects it (GET /logs/<run id>).
 const MAX_CONSOLES = 1_000;
 const consoles = new Map<string, RunConsole>();
-const waiting = new Map<string, (console: RunConsole) => void>();
+const waiting = new KeyedWaiters<RunConsole>();
 
 /** The tail the sandbox runtime gives every program, as the app's RunTail does in production. */
 export class HostRunTail extends WorkerEntrypoint<HostEnv> {
@@ -41,12 +42,7 @@ export class HostRunTail extends WorkerEntrypoint<HostEnv> {
     for (const item of events) {
       const run = captureRun(item);
       if (!run) continue;
-      const waiter = waiting.get(run.runId);
-      if (waiter) {
-        waiting.delete(run.runId);
-        waiter(run.console);
-        continue;
-      }
+      if (waiting.deliver(run.runId, run.console)) continue;
       if (consoles.size >= MAX_CONSOLES) consoles.delete(consoles.keys().next().value ?? "");
       consoles.set(run.runId, run.console);
     }
@@ -63,16 +59,7 @@ function takeConsole(runId: string): Promise<RunConsole | null> {
     consoles.delete(runId);
     return Promise.resolve(ready);
   }
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      waiting.delete(runId);
-      resolve(null);
-    }, LOG_WAIT_MS);
-    waiting.set(runId, (console) => {
-      clearTimeout(timer);
-      resolve(console);
-    });
-  });
+  return waiting.wait(runId, LOG_WAIT_MS);
 }
 
 function answer(response: Response, outcome: "ok" | "error", warm?: boolean): Response {

@@ -14,6 +14,15 @@ describe("run records on the README's dev line (programs in the separate sandbox
     await server?.stop();
   });
 
+  async function submit(code: string): Promise<string> {
+    const submitted = await fetch(`${server.origin}/submit`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code }),
+    });
+    return ((await submitted.json()) as { url: string }).url;
+  }
+
   async function run(url: string): Promise<RunRecord> {
     const response = await fetch(`${server.origin}${url}`, { headers: { cookie } });
     await response.text();
@@ -30,12 +39,7 @@ describe("run records on the README's dev line (programs in the separate sandbox
   }
 
   it("captures the console and tells cold from warm runs", async () => {
-    const submitted = await fetch(`${server.origin}/submit`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ code: "console.info('hello', { from: prompt });\nreturn prompt;" }),
-    });
-    const { url } = (await submitted.json()) as { url: string };
+    const url = await submit("console.info('hello', { from: prompt });\nreturn prompt;");
     const records = [await run(`${url}?prompt=a`), await run(`${url}?prompt=b`), await run(`${url}?prompt=c`)];
     expect(records.map((record) => record.console.logs.map((log) => [log.level, log.message]))).toEqual([
       [["info", 'hello {"from":"a"}']],
@@ -47,12 +51,7 @@ describe("run records on the README's dev line (programs in the separate sandbox
   });
 
   it("reports an error at the user's line", async () => {
-    const submitted = await fetch(`${server.origin}/submit`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ code: "const x = 1;\nconsole.warn('about to fail');\nthrow new Error('line three');" }),
-    });
-    const { url } = (await submitted.json()) as { url: string };
+    const url = await submit("const x = 1;\nconsole.warn('about to fail');\nthrow new Error('line three');");
     const record = await run(url);
     expect(record.outcome).toBe("exception");
     expect(record.error?.location).toEqual({ line: 3, column: 7 });
