@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./env";
+import { sameOriginWrites } from "./request/same-origin";
 import { visitor } from "./request/visitor";
 import { ApiError, errorResponse } from "./respond/errors";
 import { historyRoutes } from "./routes/history";
@@ -10,6 +11,7 @@ import { submitRoutes } from "./routes/submit";
 
 /** request → validate → store → sandbox → record → respond; each route module reads that way. */
 export const app = new Hono<AppEnv>()
+  .use(sameOriginWrites)
   .use(visitor)
   .route("/", pageRoutes)
   .route("/", submitRoutes)

@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   invalid_request: 400,
   invalid_hash: 400,
   invalid_run_id: 400,
+  cross_site_request: 403,
   program_not_found: 404,
   run_not_found: 404,
   route_not_found: 404,
