@@ -1,6 +1,7 @@
 // `bun dev`: the playground on http://localhost:$PORT (default 8787). It builds the client, starts
 // the sandbox supervisor (programs run in their own supervised workerd), then serves the app with
 // a plain workerd built from wrangler.jsonc. Ctrl-C (or SIGTERM) stops all of it before exiting.
+import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { context } from "esbuild";
 import { buildApp } from "./app/app-build.ts";
@@ -24,12 +25,17 @@ const client = await context(clientBuild);
 await client.rebuild();
 await client.watch();
 
-const supervisor = new Supervisor(workerd, await buildSandboxHost(".wrangler/sandbox"));
+// The sandbox runtime keeps no data: a program's env.STORE calls reach the app, with this key.
+const internalSecret = randomUUID();
+const supervisor = new Supervisor(
+  workerd,
+  await buildSandboxHost(".wrangler/sandbox", { APP_URL: `http://localhost:${port}`, INTERNAL_SECRET: internalSecret }),
+);
 const sandboxUrl = await supervisor.start();
 
 const app = new WorkerdProcess({
   binary: workerd,
-  configPath: await buildApp({ outdir: ".wrangler/app", persistTo, sandboxUrl }),
+  configPath: await buildApp({ outdir: ".wrangler/app", persistTo, sandboxUrl, internalSecret }),
   host: "localhost",
   port,
   healthPath: "/favicon.svg",

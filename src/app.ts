@@ -4,6 +4,7 @@ import { sameOriginWrites } from "./request/same-origin";
 import { visitor } from "./request/visitor";
 import { ApiError, errorResponse } from "./respond/errors";
 import { historyRoutes } from "./routes/history";
+import { internalRoutes } from "./routes/internal";
 import { pageRoutes } from "./routes/pages";
 import { programRoutes } from "./routes/programs";
 import { runRoutes } from "./routes/run";
@@ -18,6 +19,7 @@ export const app = new Hono<AppEnv>()
   .route("/", runRoutes)
   .route("/", historyRoutes)
   .route("/", programRoutes)
+  .route("/", internalRoutes)
   .notFound((c) =>
     errorResponse(new ApiError("route_not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)),
   )

@@ -1,3 +1,4 @@
+import type { ProgramData } from "./capabilities/program-data";
 import type { PromptLog } from "./record/prompt-log";
 import type { RunLogMailbox } from "./record/run-logs";
 import type { ProgramStore } from "./store/program-store";
@@ -8,11 +9,14 @@ export interface Env {
   readonly PROGRAMS: DurableObjectNamespace<ProgramStore>;
   readonly PROMPT_LOG: DurableObjectNamespace<PromptLog>;
   readonly RUN_LOGS: DurableObjectNamespace<RunLogMailbox>;
+  readonly PROGRAM_DATA: DurableObjectNamespace<ProgramData>;
   readonly ASSETS: Fetcher;
   readonly RUN_CPU_MS?: number | string;
   readonly RUN_SUBREQUESTS?: number | string;
   /** Set only by the local dev supervisor: where its separate sandbox runtime listens. */
   readonly SANDBOX_URL?: string;
+  /** Set only by the local dev supervisor: the sandbox runtime's key to /internal routes. */
+  readonly INTERNAL_SECRET?: string;
 }
 
 export interface AppEnv {
@@ -27,7 +31,7 @@ declare global {
     interface Env extends PromptlogEnv {}
     interface GlobalProps {
       mainModule: typeof import("./index");
-      durableNamespaces: "PromptLog" | "ProgramStore" | "RunLogMailbox";
+      durableNamespaces: "PromptLog" | "ProgramStore" | "RunLogMailbox" | "ProgramData";
     }
   }
 }

@@ -1,5 +1,7 @@
 import { app } from "./app";
 
+export { ProgramData } from "./capabilities/program-data";
+export { StoreAccess } from "./capabilities/store-access";
 export { PromptLog } from "./record/prompt-log";
 export { RunLogMailbox } from "./record/run-logs";
 export { RunTail } from "./record/run-tail";

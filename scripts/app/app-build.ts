@@ -23,6 +23,7 @@ export async function buildApp(options: {
   outdir: string;
   persistTo: string;
   sandboxUrl: string;
+  internalSecret: string;
   configPath?: string;
 }): Promise<string> {
   const dir = resolve(options.outdir);
@@ -53,6 +54,7 @@ export async function buildApp(options: {
       ([name, value]) => `(name = ${capnpString(name)}, json = ${capnpString(JSON.stringify(value))})`,
     ),
     `(name = "SANDBOX_URL", text = ${capnpString(options.sandboxUrl)})`,
+    `(name = "INTERNAL_SECRET", text = ${capnpString(options.internalSecret)})`,
     ...(config.assets?.binding ? [`(name = ${capnpString(config.assets.binding)}, service = "public")`] : []),
   ];
   const flags = (config.compatibility_flags ?? []).map(capnpString).join(", ");

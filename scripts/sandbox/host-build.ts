@@ -8,7 +8,7 @@ import { HEAP_MB } from "./limits.ts";
  * Bundles the sandbox host worker (src/sandbox-host) and writes the workerd config that serves it
  * with a Worker Loader binding. Returns the config's path; the port is given on the command line.
  */
-export async function buildSandboxHost(outdir: string): Promise<string> {
+export async function buildSandboxHost(outdir: string, text: Record<string, string> = {}): Promise<string> {
   const dir = resolve(outdir);
   mkdirSync(dir, { recursive: true });
   await build({
@@ -23,14 +23,23 @@ export async function buildSandboxHost(outdir: string): Promise<string> {
   });
   const config = `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
-  services = [ (name = "sandbox", worker = .host) ],
+  services = [
+    (name = "sandbox", worker = .host),
+    (name = "internet", network = (allow = ["local"])),
+  ],
   sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "sandbox") ],
   v8Flags = [ "--max-old-space-size=${HEAP_MB}" ],
 );
 const host :Workerd.Worker = (
   modules = [ (name = "host.js", esModule = embed "host.js") ],
   compatibilityDate = "${PROGRAM_COMPATIBILITY_DATE}",
-  bindings = [ (name = "LOADER", workerLoader = ()) ],
+  bindings = [
+    (name = "LOADER", workerLoader = ()),
+${Object.entries(text)
+  .map(([name, value]) => `    (name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)}),`)
+  .join("\n")}
+  ],
+  globalOutbound = "internet",
 );
 `;
   const configPath = join(dir, "sandbox.capnp");

@@ -51,3 +51,9 @@ export const MAX_LOG_ENTRIES = 200;
 export const MAX_LOG_BYTES = 64 * 1024;
 /** How long recording waits for a run's console to arrive from the runtime's tail. */
 export const LOG_WAIT_MS = 1_500;
+
+/** Quotas of a program's env.STORE: keys, total bytes, and bytes of one value (JSON). */
+export const STORE_MAX_KEYS = 1_000;
+export const STORE_MAX_BYTES = 1024 * 1024;
+export const STORE_MAX_VALUE_BYTES = 64 * 1024;
+export const STORE_MAX_KEY_LENGTH = 512;

@@ -1,4 +1,12 @@
 import { exports, WorkerEntrypoint } from "cloudflare:workers";
+import {
+  type StoreBackend,
+  StoreQuotaError,
+  storeDelete,
+  storeGet,
+  storeList,
+  storePut,
+} from "../capabilities/store-api";
 import { LOG_WAIT_MS } from "../config/limits";
 import { captureRun, type RunConsole } from "../record/console-capture";
 import { KeyedWaiters } from "../record/waiters";
@@ -6,7 +14,15 @@ import { ApiError, errorResponse } from "../respond/errors";
 import { programResponse } from "../respond/program-response";
 import { decodeRun } from "../sandbox/envelope";
 import { execute, type IsolateReuse, ProgramError } from "../sandbox/execute";
-import { EXECUTE_PATH, HEALTH_PATH, LOGS_PATH, OUTCOME_HEADER, WARM_HEADER } from "../sandbox/protocol";
+import {
+  EXECUTE_PATH,
+  HEALTH_PATH,
+  INTERNAL_SECRET_HEADER,
+  LOGS_PATH,
+  OUTCOME_HEADER,
+  STORE_PATH,
+  WARM_HEADER,
+} from "../sandbox/protocol";
 import { isolateId } from "../sandbox/worker-code";
 
 /**
@@ -16,6 +32,48 @@ import { isolateId } from "../sandbox/worker-code";
  */
 interface HostEnv {
   readonly LOADER: WorkerLoader;
+  /** The app (bun dev's app server), which keeps every program's STORE data. */
+  readonly APP_URL: string;
+  readonly INTERNAL_SECRET: string;
+}
+
+/**
+ * env.STORE for programs running here: the same checks as in production (store-api), with the
+ * operations carried to the app, which keeps the data; this runtime may be replaced at any time.
+ */
+export class HostStoreAccess extends WorkerEntrypoint<HostEnv, { hash: string }> {
+  // An ES private method: Workers RPC exposes a class's public methods and getters, never these.
+  #backend(): StoreBackend {
+    return {
+      apply: async (request) => {
+        const response = await fetch(new URL(STORE_PATH, this.env.APP_URL), {
+          method: "POST",
+          headers: { "content-type": "application/json", [INTERNAL_SECRET_HEADER]: this.env.INTERNAL_SECRET },
+          body: JSON.stringify({ hash: this.ctx.props.hash, request }),
+        });
+        const body = (await response.json()) as { quota?: string; value?: string | null; keys?: string[] };
+        if (body.quota) throw new StoreQuotaError(body.quota);
+        if (!response.ok) throw new Error(`STORE is unavailable (${response.status})`);
+        return body;
+      },
+    };
+  }
+
+  get(key: unknown) {
+    return storeGet(this.#backend(), key);
+  }
+
+  put(key: unknown, value: unknown) {
+    return storePut(this.#backend(), key, value);
+  }
+
+  delete(key: unknown) {
+    return storeDelete(this.#backend(), key);
+  }
+
+  list() {
+    return storeList(this.#backend());
+  }
 }
 
 // Locally, LOADER.get isolates are never evicted. A program's first run therefore gets a fresh
@@ -50,8 +108,10 @@ export class HostRunTail extends WorkerEntrypoint<HostEnv> {
 }
 
 // `exports` is typed after the app's main module; this worker's own exports are these.
-const hostTail = () =>
-  (exports as unknown as { HostRunTail: (options: { props: object }) => Fetcher }).HostRunTail({ props: {} });
+const own = exports as unknown as {
+  HostRunTail: (options: { props: object }) => Fetcher;
+  HostStoreAccess: (options: { props: { hash: string } }) => Fetcher;
+};
 
 function takeConsole(runId: string): Promise<RunConsole | null> {
   const ready = consoles.get(runId);
@@ -81,7 +141,11 @@ export default {
     try {
       const run = await decodeRun(request);
       const reuse = reuseFor(isolateId(run.hash, run.limits));
-      const executed = await execute(env.LOADER, run, { reuse, tails: [hostTail()] });
+      const executed = await execute(env.LOADER, run, {
+        reuse,
+        tails: [own.HostRunTail({ props: {} })],
+        env: { STORE: own.HostStoreAccess({ props: { hash: run.hash } }) },
+      });
       return answer(programResponse(executed.response), "ok", executed.warm);
     } catch (error) {
       const apiError =

@@ -49,7 +49,7 @@ export interface Executed {
 export async function execute(
   loader: WorkerLoader | undefined,
   run: Run,
-  options: { reuse?: IsolateReuse; tails?: Fetcher[] } = {},
+  options: { reuse?: IsolateReuse; tails?: Fetcher[]; env?: Record<string, unknown> } = {},
 ): Promise<Executed> {
   if (!loader) {
     throw new ApiError(
@@ -58,7 +58,7 @@ export async function execute(
     );
   }
   const { program, limits } = run;
-  const code = () => workerCode(program, limits, options.tails ?? []);
+  const code = () => workerCode(program, limits, { tails: options.tails, env: options.env });
   const worker =
     (options.reuse ?? "cached") === "cached" ? loader.get(isolateId(run.hash, limits), code) : loader.load(code());
   const runner = worker.getEntrypoint() as unknown as Runner;

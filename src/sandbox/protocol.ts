@@ -9,3 +9,6 @@ export const HEALTH_PATH = "/health";
 export const WARM_HEADER = "x-promptlog-warm";
 /** GET /logs/<run id>: the run's console, once the runtime's tail has it. */
 export const LOGS_PATH = "/logs/";
+/** On the app: env.STORE operations of programs running in the local sandbox runtime. */
+export const STORE_PATH = "/internal/store";
+export const INTERNAL_SECRET_HEADER = "x-promptlog-internal";

@@ -38,7 +38,10 @@ export async function runProgram(
   const run: Run = { hash, program, limits: runLimits(env), request, runId };
   if (env.SANDBOX_URL) return runRemote(env.SANDBOX_URL, run);
   try {
-    const executed = await execute(env.LOADER, run, { tails: [exports.RunTail({ props: {} })] });
+    const executed = await execute(env.LOADER, run, {
+      tails: [exports.RunTail({ props: {} })],
+      env: { STORE: exports.StoreAccess({ props: { hash } }) },
+    });
     return { response: programResponse(executed.response), outcome: "ok", cold: !executed.warm, error: null };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;

@@ -5,9 +5,14 @@ import { MODULE_RUNNER, PROGRAM_MODULE, RUNNER_MODULE, SNIPPET_RUNNER, snippetMo
 
 /**
  * What the Worker Loader builds an isolate from. The program gets no network (globalOutbound: null),
- * an empty env, and the operator's limits; our tails see what it prints.
+ * only the capabilities we hand it in env (STORE), and the operator's limits; our tails see what it
+ * prints.
  */
-export function workerCode(program: Program, limits: RunLimits, tails: Fetcher[] = []): WorkerLoaderWorkerCode {
+export function workerCode(
+  program: Program,
+  limits: RunLimits,
+  capabilities: { tails?: Fetcher[]; env?: Record<string, unknown> } = {},
+): WorkerLoaderWorkerCode {
   const isModule = program.mode === "module";
   return {
     compatibilityDate: PROGRAM_COMPATIBILITY_DATE,
@@ -16,10 +21,10 @@ export function workerCode(program: Program, limits: RunLimits, tails: Fetcher[]
       [RUNNER_MODULE]: isModule ? MODULE_RUNNER : SNIPPET_RUNNER,
       [PROGRAM_MODULE]: isModule ? program.code : snippetModule(program.code),
     },
-    env: {},
+    env: capabilities.env ?? {},
     globalOutbound: null,
     limits: { cpuMs: limits.cpuMs, subRequests: limits.subRequests },
-    tails,
+    tails: capabilities.tails ?? [],
   };
 }
 

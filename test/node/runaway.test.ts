@@ -58,6 +58,12 @@ describe("runaway programs on the README's dev line", () => {
     await submit("busyModule", "export default { fetch() { while (true) {} } }");
     await submit("busySnippet", "while (true) {}");
     await submit("bomb", "const hoard = []; while (true) hoard.push(new Array(1e6).fill(prompt));");
+    await submit(
+      "stored",
+      "export default { async fetch(req, env) { const n = ((await env.STORE.get('n')) ?? 0) + 1; await env.STORE.put('n', n); return new Response(String(n)) } }",
+    );
+    expect((await call(url("stored"))).text).toBe("1");
+    expect((await call(url("stored"))).text).toBe("2");
     expect((await call(`${url("echo")}?prompt=before`)).text).toBe('"BEFORE"');
   }, 120_000);
 
@@ -108,7 +114,15 @@ describe("runaway programs on the README's dev line", () => {
     console.log(`allocation bomb: error after ${bomb.ms} ms, playground back ${recovery} ms later`);
   });
 
-  it("lost nothing stored: every program and the visitor's history are intact", async () => {
+  it("lost nothing stored: every program, the visitor's history and programs' STORE data are intact", async () => {
+    // STORE data lives with the app, not in the sandbox runtime that was replaced three times.
+    expect((await call(url("stored"))).text).toBe("3");
+    const internal = await call("/internal/store", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ hash: programs.stored?.hash, request: { op: "list" } }),
+    });
+    expect(internal.status).toBe(404);
     for (const program of Object.values(programs)) {
       const stored = await call(`/api/programs/${program.hash}`);
       expect(stored.status).toBe(200);

@@ -139,7 +139,7 @@ export default { async fetch() { const socket = connect("localhost:8787"); await
     expect(error.message).toMatch(/not permitted to access the internet/);
   });
 
-  it("hands the program an empty env and no host bindings", async () => {
+  it("hands the program only its STORE capability and no host bindings", async () => {
     const program = await submit(
       unique(`export default { fetch(req, env) {
         const names = ["LOADER", "PROGRAMS", "PROMPT_LOG", "ASSETS", "RUN_CPU_MS"];
@@ -150,7 +150,7 @@ export default { async fetch() { const socket = connect("localhost:8787"); await
         });
       } }`),
     );
-    expect(await runJson(program.url)).toEqual({ env: [], globals: [], processEnv: [] });
+    expect(await runJson(program.url)).toEqual({ env: ["STORE"], globals: [], processEnv: [] });
   });
 });
 
