@@ -36,7 +36,8 @@ function describe(member: Member): string {
   return "node";
 }
 
-const server = await startDevServer({ persistTo: tempStateDir() });
+// One client running thousands of programs is far past the per-client rate limits, on purpose.
+const server = await startDevServer({ persistTo: tempStateDir(), env: { PROMPTLOG_RATE_LIMITS: "off" } });
 const pgid = server.process.pid ?? 0;
 // One visitor, as a person sweeping programs in the playground would be.
 const visitor = await fetch(`${server.origin}/api/history`);

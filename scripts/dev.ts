@@ -35,7 +35,14 @@ const sandboxUrl = await supervisor.start();
 
 const app = new WorkerdProcess({
   binary: workerd,
-  configPath: await buildApp({ outdir: ".wrangler/app", persistTo, sandboxUrl, internalSecret }),
+  configPath: await buildApp({
+    outdir: ".wrangler/app",
+    persistTo,
+    sandboxUrl,
+    internalSecret,
+    // PROMPTLOG_RATE_LIMITS=off: for benchmarks, which are one client far past any sane limit.
+    rateLimits: process.env.PROMPTLOG_RATE_LIMITS !== "off",
+  }),
   host: "localhost",
   port,
   healthPath: "/favicon.svg",

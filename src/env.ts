@@ -11,6 +11,8 @@ export interface Env {
   readonly RUN_LOGS: DurableObjectNamespace<RunLogMailbox>;
   readonly PROGRAM_DATA: DurableObjectNamespace<ProgramData>;
   readonly ASSETS: Fetcher;
+  readonly SUBMIT_LIMITER?: RateLimit;
+  readonly RUN_LIMITER?: RateLimit;
   readonly RUN_CPU_MS?: number | string;
   readonly RUN_SUBREQUESTS?: number | string;
   /** Set only by the local dev supervisor: where its separate sandbox runtime listens. */

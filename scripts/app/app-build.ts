@@ -10,6 +10,7 @@ interface WranglerConfig {
   vars?: Record<string, unknown>;
   assets?: { directory: string; binding?: string };
   durable_objects?: { bindings: { name: string; class_name: string }[] };
+  ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: number } }[];
 }
 
 const capnpString = (value: string) => JSON.stringify(value);
@@ -24,6 +25,8 @@ export async function buildApp(options: {
   persistTo: string;
   sandboxUrl: string;
   internalSecret: string;
+  /** Leave the rate limits out (benchmarks drive one client far past them). */
+  rateLimits?: boolean;
   configPath?: string;
 }): Promise<string> {
   const dir = resolve(options.outdir);
@@ -44,6 +47,7 @@ export async function buildApp(options: {
   };
   await build({ ...common, entryPoints: [config.main], outfile: join(dir, "app.js") });
   await build({ ...common, entryPoints: ["src/local-assets/index.ts"], outfile: join(dir, "assets.js") });
+  await build({ ...common, entryPoints: ["src/local-ratelimit/index.ts"], outfile: join(dir, "ratelimit.js") });
 
   const namespaces = config.durable_objects?.bindings ?? [];
   const bindings = [
@@ -56,6 +60,10 @@ export async function buildApp(options: {
     `(name = "SANDBOX_URL", text = ${capnpString(options.sandboxUrl)})`,
     `(name = "INTERNAL_SECRET", text = ${capnpString(options.internalSecret)})`,
     ...(config.assets?.binding ? [`(name = ${capnpString(config.assets.binding)}, service = "public")`] : []),
+    ...(options.rateLimits === false ? [] : (config.ratelimits ?? [])).map((limiter) => {
+      const props = JSON.stringify({ namespace: limiter.namespace_id, ...limiter.simple });
+      return `(name = ${capnpString(limiter.name)}, service = (name = "ratelimit", entrypoint = "LocalRateLimit", props = (json = ${capnpString(props)})))`;
+    }),
   ];
   const flags = (config.compatibility_flags ?? []).map(capnpString).join(", ");
   const capnp = `using Workerd = import "/workerd/workerd.capnp";
@@ -63,6 +71,7 @@ const config :Workerd.Config = (
   services = [
     (name = "assets", worker = .assets),
     (name = "app", worker = .app),
+    (name = "ratelimit", worker = .ratelimit),
     (name = "public", disk = (path = ${capnpString(resolve(config.assets?.directory ?? "public"))})),
     (name = "state", disk = (path = ${capnpString(state)}, writable = true)),
     (name = "internet", network = (allow = ["public", "private", "local"])),
@@ -73,6 +82,10 @@ const assets :Workerd.Worker = (
   modules = [ (name = "assets.js", esModule = embed "assets.js") ],
   compatibilityDate = ${capnpString(config.compatibility_date)},
   bindings = [ (name = "PUBLIC", service = "public"), (name = "APP", service = "app") ],
+);
+const ratelimit :Workerd.Worker = (
+  modules = [ (name = "ratelimit.js", esModule = embed "ratelimit.js") ],
+  compatibilityDate = ${capnpString(config.compatibility_date)},
 );
 const app :Workerd.Worker = (
   modules = [ (name = "app.js", esModule = embed "app.js") ],

@@ -57,3 +57,6 @@ export const STORE_MAX_KEYS = 1_000;
 export const STORE_MAX_BYTES = 1024 * 1024;
 export const STORE_MAX_VALUE_BYTES = 64 * 1024;
 export const STORE_MAX_KEY_LENGTH = 512;
+
+/** The period of both rate limits in wrangler.jsonc ("ratelimits"), for Retry-After. */
+export const RATE_LIMIT_PERIOD_S = 60;

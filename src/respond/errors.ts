@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   prompt_too_large: 413,
   body_too_large: 413,
   unsupported_media_type: 415,
+  rate_limited: 429,
   load_error: 422,
   program_exception: 502,
   limit_exceeded: 503,

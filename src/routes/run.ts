@@ -3,6 +3,7 @@ import { MAX_PROMPT_BYTES, MAX_RUN_BODY_BYTES, utf8Bytes } from "../config/limit
 import type { AppEnv } from "../env";
 import { recordRun } from "../record/history";
 import { formatBytes, limitBody } from "../request/body-limit";
+import { rateLimit } from "../request/rate-limit";
 import { ApiError } from "../respond/errors";
 import { runProgram } from "../sandbox/run-program";
 import { loadProgram } from "../store/program-store";
@@ -13,6 +14,7 @@ import { Hash, RunQuery } from "../validate/schemas";
 export const runRoutes = new Hono<AppEnv>().on(
   ["GET", "POST"],
   "/run/:hash",
+  rateLimit("RUN_LIMITER"),
   limitBody(
     MAX_RUN_BODY_BYTES,
     "body_too_large",

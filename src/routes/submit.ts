@@ -3,6 +3,7 @@ import { MAX_CODE_BYTES, MAX_SUBMIT_BODY_BYTES, utf8Bytes } from "../config/limi
 import type { AppEnv } from "../env";
 import { formatBytes, limitBody } from "../request/body-limit";
 import { readJsonBody } from "../request/json-body";
+import { rateLimit } from "../request/rate-limit";
 import { ApiError } from "../respond/errors";
 import { detectMode } from "../store/detect-mode";
 import { hashProgram } from "../store/hash";
@@ -16,6 +17,7 @@ const codeTooLarge = `The code is larger than ${formatBytes(MAX_CODE_BYTES)}.`;
 /** POST /submit: validate, hash, store. 201 for a new program, 200 when it was already stored. */
 export const submitRoutes = new Hono<AppEnv>().post(
   "/submit",
+  rateLimit("SUBMIT_LIMITER"),
   limitBody(MAX_SUBMIT_BODY_BYTES, "code_too_large", codeTooLarge),
   async (c) => {
     const body = decodeOrFail(SubmitRequest, await readJsonBody(c));

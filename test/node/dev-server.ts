@@ -20,13 +20,17 @@ export function tempStateDir(): string {
  * Starts the playground with the README's dev line, exactly as a user types it, on a free port
  * (PORT) and with its own state folder (PERSIST_TO), and waits until it serves the page.
  */
-export async function startDevServer(options: { port?: number; persistTo: string }): Promise<DevServer> {
+export async function startDevServer(options: {
+  port?: number;
+  persistTo: string;
+  env?: Record<string, string>;
+}): Promise<DevServer> {
   const port = options.port ?? (await freePort());
   const child = spawn("bash", ["-c", setupLines().dev], {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PORT: String(port), PERSIST_TO: options.persistTo, CI: "true" },
+    env: { ...process.env, PORT: String(port), PERSIST_TO: options.persistTo, CI: "true", ...options.env },
   });
   let output = "";
   child.stdout?.on("data", (chunk) => {

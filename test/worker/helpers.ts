@@ -3,9 +3,17 @@ import { expect } from "vitest";
 
 export const ORIGIN = "http://localhost:8787";
 
+/**
+ * Each test file is its own client (CF-Connecting-IP), so the per-client rate limits of
+ * wrangler.jsonc apply to each file's requests as they would to one person's.
+ */
+export const CLIENT_IP = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+
 /** A request to the real main worker, through its default export, inside workerd. */
 export function call(path: string, init?: RequestInit): Promise<Response> {
-  return exports.default.fetch(new Request(`${ORIGIN}${path}`, init));
+  const request = new Request(`${ORIGIN}${path}`, init);
+  if (!request.headers.has("cf-connecting-ip")) request.headers.set("cf-connecting-ip", CLIENT_IP);
+  return exports.default.fetch(request);
 }
 
 export function postJson(path: string, body: unknown, headers: Record<string, string> = {}) {

@@ -1,0 +1,27 @@
+import type { MiddlewareHandler } from "hono";
+import { RATE_LIMIT_PERIOD_S } from "../config/limits";
+import type { AppEnv, Env } from "../env";
+import { ApiError, errorResponse } from "../respond/errors";
+
+/**
+ * Per-client rate limits through the Workers Rate Limiting binding: past the configured rate, 429
+ * with Retry-After. The client is CF-Connecting-IP, which Cloudflare sets and clients cannot; locally
+ * (no Cloudflare in front) it is the loopback address unless the caller sends one.
+ */
+export function rateLimit(binding: "SUBMIT_LIMITER" | "RUN_LIMITER"): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const limiter = (c.env as Env)[binding];
+    if (limiter) {
+      const client = c.req.header("cf-connecting-ip") ?? "127.0.0.1";
+      const { success } = await limiter.limit({ key: client });
+      if (!success) {
+        const response = errorResponse(
+          new ApiError("rate_limited", `Too many requests from ${client}; try again in ${RATE_LIMIT_PERIOD_S} s.`),
+        );
+        response.headers.set("retry-after", String(RATE_LIMIT_PERIOD_S));
+        return response;
+      }
+    }
+    await next();
+  };
+}

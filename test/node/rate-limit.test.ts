@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevServer, startDevServer, tempStateDir } from "./dev-server.ts";
+
+describe("rate limits on the README's dev line", () => {
+  let server: DevServer;
+  beforeAll(async () => {
+    server = await startDevServer({ persistTo: tempStateDir() });
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("answer the 61st submit in a minute from one client with 429 and Retry-After", async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 61; i++) {
+      const response = await fetch(`${server.origin}/submit`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ code: `return ${i};` }),
+      });
+      statuses.push(response.status);
+      if (response.status === 429) {
+        retryAfter = response.headers.get("retry-after");
+        expect(await response.json()).toMatchObject({ error: { code: "rate_limited" } });
+      } else await response.text();
+    }
+    expect(statuses.filter((status) => status === 201)).toHaveLength(60);
+    expect(statuses[60]).toBe(429);
+    expect(retryAfter).toBe("60");
+  });
+});
