@@ -9,7 +9,18 @@ export default defineConfig({
     projects: [
       {
         // Inside workerd, with the real bindings of wrangler.jsonc (Worker Loader, SQLite Durable Objects).
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.jsonc" },
+            // An egress policy for the tests; its upstream is mocked in the tests, never the internet.
+            miniflare: {
+              bindings: {
+                EGRESS_ALLOW: "api.example.test",
+                EGRESS_HEADERS: JSON.stringify({ "api.example.test": { authorization: "Bearer operator-secret" } }),
+              },
+            },
+          }),
+        ],
         test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 20_000 },
       },
       {

@@ -2,13 +2,21 @@
 // the sandbox supervisor (programs run in their own supervised workerd), then serves the app with
 // a plain workerd built from wrangler.jsonc. Ctrl-C (or SIGTERM) stops all of it before exiting.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { context } from "esbuild";
+import { parse } from "jsonc-parser";
 import { buildApp } from "./app/app-build.ts";
 import { clientBuild } from "./client-build.ts";
 import { buildSandboxHost } from "./sandbox/host-build.ts";
 import { Supervisor } from "./sandbox/supervisor.ts";
 import { WorkerdProcess } from "./workerd/process.ts";
+
+function wranglerVar(name: string): string | undefined {
+  const config = parse(readFileSync("wrangler.jsonc", "utf8")) as { vars?: Record<string, unknown> };
+  const value = config.vars?.[name];
+  return value === undefined ? undefined : String(value);
+}
 
 const port = Number(process.env.PORT ?? "8787");
 if (!Number.isInteger(port) || port < 1 || port > 65_535) {
@@ -29,7 +37,14 @@ await client.watch();
 const internalSecret = randomUUID();
 const supervisor = new Supervisor(
   workerd,
-  await buildSandboxHost(".wrangler/sandbox", { APP_URL: `http://localhost:${port}`, INTERNAL_SECRET: internalSecret }),
+  await buildSandboxHost(".wrangler/sandbox", {
+    APP_URL: `http://localhost:${port}`,
+    INTERNAL_SECRET: internalSecret,
+    // The egress policy: EGRESS_ALLOW from wrangler.jsonc unless the environment sets it; the
+    // EGRESS_HEADERS secret only from the environment, never from a file in the repository.
+    EGRESS_ALLOW: process.env.EGRESS_ALLOW ?? wranglerVar("EGRESS_ALLOW") ?? "",
+    EGRESS_HEADERS: process.env.EGRESS_HEADERS ?? "{}",
+  }),
 );
 const sandboxUrl = await supervisor.start();
 

@@ -15,6 +15,10 @@ export interface Env {
   readonly RUN_LIMITER?: RateLimit;
   readonly RUN_CPU_MS?: number | string;
   readonly RUN_SUBREQUESTS?: number | string;
+  /** Egress policy for programs submitted with network: true (src/config/egress.ts). */
+  readonly EGRESS_ALLOW?: string;
+  /** A secret: JSON { host: { header: value } } added to requests to those hosts. */
+  readonly EGRESS_HEADERS?: string;
   /** Set only by the local dev supervisor: where its separate sandbox runtime listens. */
   readonly SANDBOX_URL?: string;
   /** Set only by the local dev supervisor: the sandbox runtime's key to /internal routes. */

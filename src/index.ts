@@ -1,5 +1,6 @@
 import { app } from "./app";
 
+export { EgressGateway } from "./capabilities/egress-gateway";
 export { ProgramData } from "./capabilities/program-data";
 export { StoreAccess } from "./capabilities/store-access";
 export { PromptLog } from "./record/prompt-log";

@@ -43,9 +43,28 @@ export interface RunConsole {
   readonly truncated: boolean;
 }
 
+/** One request a program with network made, as our egress gateway saw it. */
+export interface EgressEntry {
+  readonly method: string;
+  readonly host: string;
+  readonly path: string;
+  /** The upstream's status, or 403 when the policy refused the host, 502 when the request failed. */
+  readonly status: number;
+  readonly durationMs: number;
+  readonly blocked: boolean;
+}
+
+/** What the tail and the egress gateway report of a run after its response. */
+export interface RunTrace {
+  readonly console: RunConsole | null;
+  readonly egress: EgressEntry[];
+}
+
 /** The full record of one run, as GET /api/runs/:id answers it. */
 export interface RunRecord extends HistoryEntry {
   readonly console: RunConsole;
+  /** Outbound requests, for programs submitted with network: true. */
+  readonly egress: EgressEntry[];
   /** Whether the console has arrived from the tail (it follows the response by milliseconds). */
   readonly consoleReady: boolean;
   /** Our JSON error's body, for runs that did not end with the program's own response. */

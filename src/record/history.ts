@@ -1,19 +1,19 @@
 import { LOG_WAIT_MS } from "../config/limits";
 import type { Env } from "../env";
 import { LOGS_PATH } from "../sandbox/protocol";
-import { EMPTY_CONSOLE, type RunConsole } from "./console-capture";
-import type { HistoryEntry, RunRecord } from "./history-entry";
+import { EMPTY_CONSOLE } from "./console-capture";
+import type { HistoryEntry, RunRecord, RunTrace } from "./history-entry";
 import { mailboxFor } from "./run-logs";
 
 export function historyOf(env: Env, visitorId: string) {
   return env.PROMPT_LOG.get(env.PROMPT_LOG.idFromName(visitorId));
 }
 
-/** The run's console from the tail: the local sandbox runtime keeps it, in production the mailbox. */
-async function collectConsole(env: Env, runId: string): Promise<RunConsole | null> {
+/** The run's console and egress: the local sandbox runtime keeps them, in production the mailbox. */
+async function collectTrace(env: Env, runId: string): Promise<RunTrace> {
   if (!env.SANDBOX_URL) return mailboxFor(env, runId).take(runId, LOG_WAIT_MS);
   const response = await fetch(new URL(`${LOGS_PATH}${encodeURIComponent(runId)}`, env.SANDBOX_URL));
-  return response.ok ? ((await response.json()) as RunConsole) : null;
+  return response.ok ? ((await response.json()) as RunTrace) : { console: null, egress: [] };
 }
 
 /**
@@ -34,9 +34,9 @@ export function recordRun(
     (async () => {
       await history.record(entry, error, reachedIsolate ? null : EMPTY_CONSOLE);
       if (!reachedIsolate) return;
+      const trace = await collectTrace(env, entry.id).catch((): RunTrace => ({ console: null, egress: [] }));
       // A console that never arrives (the runtime was replaced under the run) is marked incomplete.
-      const captured = (await collectConsole(env, entry.id).catch(() => null)) ?? { ...EMPTY_CONSOLE, truncated: true };
-      await history.attachConsole(entry.id, captured);
+      await history.attachTrace(entry.id, trace.console ?? { ...EMPTY_CONSOLE, truncated: true }, trace.egress);
     })().catch((failure: unknown) => console.error("history write failed", failure)),
   );
 }

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { HISTORY_SIZE } from "../config/limits";
 import type { Env } from "../env";
-import type { HistoryEntry, Outcome, RunConsole, RunRecord } from "./history-entry";
+import type { EgressEntry, HistoryEntry, Outcome, RunConsole, RunRecord } from "./history-entry";
 
 export type { HistoryEntry, RunRecord };
 
@@ -19,6 +19,7 @@ type Row = {
 
 interface Detail {
   console: RunConsole | null;
+  egress?: EgressEntry[];
   error: RunRecord["error"];
 }
 
@@ -57,7 +58,7 @@ export class PromptLog extends DurableObject<Env> {
     sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS run_id ON run (id)");
   }
 
-  /** Records a run as soon as it has answered; its console follows through attachConsole. */
+  /** Records a run as soon as it has answered; its console and egress follow through attachTrace. */
   record(entry: HistoryEntry, error: RunRecord["error"], console: RunConsole | null): void {
     const sql = this.ctx.storage.sql;
     const detail: Detail = { console, error };
@@ -76,13 +77,17 @@ export class PromptLog extends DurableObject<Env> {
     sql.exec("DELETE FROM run WHERE seq NOT IN (SELECT seq FROM run ORDER BY seq DESC LIMIT ?)", HISTORY_SIZE);
   }
 
-  attachConsole(id: string, console: RunConsole): void {
+  attachTrace(id: string, console: RunConsole, egress: EgressEntry[]): void {
     const row = this.ctx.storage.sql
       .exec<{ detail: string | null }>("SELECT detail FROM run WHERE id = ?", id)
       .toArray()[0];
     if (!row) return;
     const detail = JSON.parse(row.detail ?? "{}") as Detail;
-    this.ctx.storage.sql.exec("UPDATE run SET detail = ? WHERE id = ?", JSON.stringify({ ...detail, console }), id);
+    this.ctx.storage.sql.exec(
+      "UPDATE run SET detail = ? WHERE id = ?",
+      JSON.stringify({ ...detail, console, egress }),
+      id,
+    );
   }
 
   list(): HistoryEntry[] {
@@ -101,6 +106,7 @@ export class PromptLog extends DurableObject<Env> {
       ...toEntry(row),
       console: detail.console ?? EMPTY,
       consoleReady: detail.console != null,
+      egress: detail.egress ?? [],
       error: detail.error ?? null,
     };
   }

@@ -1,23 +1,25 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import type { RunConsole } from "./console-capture";
+import type { EgressEntry, RunConsole, RunTrace } from "./history-entry";
 import { KeyedWaiters } from "./waiters";
 
-/** Unclaimed consoles are dropped after this: the recorder claims them within seconds. */
+/** Unclaimed traces are dropped after this: the recorder claims them within seconds. */
 const KEEP_MS = 10 * 60 * 1000;
 
 /**
- * A mailbox between the tail, which learns what a run printed, and the recorder, which writes the
- * run's record into its visitor's PromptLog. Neither knows the other: the run id is the address.
- * Sharded like the program store, by the id's leading hex digits.
+ * A mailbox between what watches a run (the tail, for its console; the egress gateway, for its
+ * outbound requests) and the recorder, which writes the run's record into its visitor's PromptLog.
+ * Neither side knows the other: the run id is the address. Sharded by the id's leading hex digits.
  */
 export class RunLogMailbox extends DurableObject<Env> {
   private readonly waiting = new KeyedWaiters<RunConsole>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS console (run_id TEXT PRIMARY KEY, body TEXT NOT NULL, at INTEGER NOT NULL)",
+    const sql = ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS console (run_id TEXT PRIMARY KEY, body TEXT NOT NULL, at INTEGER NOT NULL)");
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS egress (seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, body TEXT NOT NULL, at INTEGER NOT NULL)",
     );
   }
 
@@ -33,16 +35,31 @@ export class RunLogMailbox extends DurableObject<Env> {
     );
   }
 
-  /** The run's console, waiting up to waitMs for it to arrive; null if it never does. */
-  async take(runId: string, waitMs: number): Promise<RunConsole | null> {
-    const row = this.ctx.storage.sql
-      .exec<{ body: string }>("SELECT body FROM console WHERE run_id = ?", runId)
-      .toArray()[0];
+  appendEgress(runId: string, entry: EgressEntry): void {
+    const now = Date.now();
+    this.ctx.storage.sql.exec("DELETE FROM egress WHERE at < ?", now - KEEP_MS);
+    this.ctx.storage.sql.exec(
+      "INSERT INTO egress (run_id, body, at) VALUES (?, ?, ?)",
+      runId,
+      JSON.stringify(entry),
+      now,
+    );
+  }
+
+  /** The run's trace; its console waited for up to waitMs, null if it never arrives. */
+  async take(runId: string, waitMs: number): Promise<RunTrace> {
+    const sql = this.ctx.storage.sql;
+    const egress = sql
+      .exec<{ body: string }>("SELECT body FROM egress WHERE run_id = ? ORDER BY seq", runId)
+      .toArray()
+      .map((row) => JSON.parse(row.body) as EgressEntry);
+    sql.exec("DELETE FROM egress WHERE run_id = ?", runId);
+    const row = sql.exec<{ body: string }>("SELECT body FROM console WHERE run_id = ?", runId).toArray()[0];
     if (row) {
-      this.ctx.storage.sql.exec("DELETE FROM console WHERE run_id = ?", runId);
-      return JSON.parse(row.body) as RunConsole;
+      sql.exec("DELETE FROM console WHERE run_id = ?", runId);
+      return { console: JSON.parse(row.body) as RunConsole, egress };
     }
-    return this.waiting.wait(runId, waitMs);
+    return { console: await this.waiting.wait(runId, waitMs), egress };
   }
 }
 

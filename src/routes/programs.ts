@@ -10,5 +10,11 @@ export const programRoutes = new Hono<AppEnv>().get("/api/programs/:hash", async
   const hash = decodeOrFail(Hash, c.req.param("hash"), "invalid_hash", "hash");
   const program = await loadProgram(c.env, hash);
   if (!program) throw new ApiError("program_not_found", `No program is stored under ${hash}.`);
-  return c.json({ hash, url: `/run/${hash}`, mode: program.mode, code: program.code });
+  return c.json({
+    hash,
+    url: `/run/${hash}`,
+    mode: program.mode,
+    network: program.network === true,
+    code: program.code,
+  });
 });

@@ -22,11 +22,15 @@ export const submitRoutes = new Hono<AppEnv>().post(
   async (c) => {
     const body = decodeOrFail(SubmitRequest, await readJsonBody(c));
     if (utf8Bytes(body.code) > MAX_CODE_BYTES) throw new ApiError("code_too_large", codeTooLarge);
-    const program: Program = { mode: body.mode ?? (await detectMode(body.code)), code: body.code };
+    const program: Program = {
+      mode: body.mode ?? (await detectMode(body.code)),
+      code: body.code,
+      ...(body.network ? { network: true } : {}),
+    };
     const hash = await hashProgram(program);
     const { created } = await saveProgram(c.env, hash, program);
     const url = `/run/${hash}`;
     if (created) c.header("location", url);
-    return c.json({ hash, url, mode: program.mode }, created ? 201 : 200);
+    return c.json({ hash, url, mode: program.mode, network: program.network === true }, created ? 201 : 200);
   },
 );

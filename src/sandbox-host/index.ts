@@ -1,4 +1,5 @@
 import { exports, WorkerEntrypoint } from "cloudflare:workers";
+import { forwardEgress } from "../capabilities/egress";
 import {
   type StoreBackend,
   StoreQuotaError,
@@ -7,8 +8,10 @@ import {
   storeList,
   storePut,
 } from "../capabilities/store-api";
+import { egressPolicy } from "../config/egress";
 import { LOG_WAIT_MS } from "../config/limits";
 import { captureRun, type RunConsole } from "../record/console-capture";
+import type { EgressEntry, RunTrace } from "../record/history-entry";
 import { KeyedWaiters } from "../record/waiters";
 import { ApiError, errorResponse } from "../respond/errors";
 import { programResponse } from "../respond/program-response";
@@ -35,6 +38,18 @@ interface HostEnv {
   /** The app (bun dev's app server), which keeps every program's STORE data. */
   readonly APP_URL: string;
   readonly INTERNAL_SECRET: string;
+  readonly EGRESS_ALLOW?: string;
+  readonly EGRESS_HEADERS?: string;
+}
+
+/** globalOutbound of a program with network, as EgressGateway is in production; props name the run. */
+export class HostEgressGateway extends WorkerEntrypoint<HostEnv, { runId: string }> {
+  override fetch(request: Request): Promise<Response> {
+    const { runId } = this.ctx.props;
+    return forwardEgress(egressPolicy(this.env), request, async (entry) => {
+      egress.set(runId, [...(egress.get(runId) ?? []), entry]);
+    });
+  }
 }
 
 /**
@@ -89,9 +104,11 @@ function reuseFor(id: string): IsolateReuse {
   return "fresh";
 }
 
-// Each run's console, from the tail, until the app collects it (GET /logs/<run id>).
+// Each run's console (from the tail) and egress (from the gateway), until the app collects them
+// (GET /logs/<run id>).
 const MAX_CONSOLES = 1_000;
 const consoles = new Map<string, RunConsole>();
+const egress = new Map<string, EgressEntry[]>();
 const waiting = new KeyedWaiters<RunConsole>();
 
 /** The tail the sandbox runtime gives every program, as the app's RunTail does in production. */
@@ -102,6 +119,7 @@ export class HostRunTail extends WorkerEntrypoint<HostEnv> {
       if (!run) continue;
       if (waiting.deliver(run.runId, run.console)) continue;
       if (consoles.size >= MAX_CONSOLES) consoles.delete(consoles.keys().next().value ?? "");
+      if (egress.size >= MAX_CONSOLES) egress.delete(egress.keys().next().value ?? "");
       consoles.set(run.runId, run.console);
     }
   }
@@ -111,7 +129,14 @@ export class HostRunTail extends WorkerEntrypoint<HostEnv> {
 const own = exports as unknown as {
   HostRunTail: (options: { props: object }) => Fetcher;
   HostStoreAccess: (options: { props: { hash: string } }) => Fetcher;
+  HostEgressGateway: (options: { props: { runId: string } }) => Fetcher;
 };
+
+async function takeTrace(runId: string): Promise<RunTrace> {
+  const requests = egress.get(runId) ?? [];
+  egress.delete(runId);
+  return { console: await takeConsole(runId), egress: requests };
+}
 
 function takeConsole(runId: string): Promise<RunConsole | null> {
   const ready = consoles.get(runId);
@@ -134,8 +159,7 @@ export default {
     const { pathname } = new URL(request.url);
     if (pathname === HEALTH_PATH) return new Response("ok");
     if (pathname.startsWith(LOGS_PATH)) {
-      const console = await takeConsole(decodeURIComponent(pathname.slice(LOGS_PATH.length)));
-      return console ? Response.json(console) : new Response("no console for that run", { status: 404 });
+      return Response.json(await takeTrace(decodeURIComponent(pathname.slice(LOGS_PATH.length))));
     }
     if (pathname !== EXECUTE_PATH || request.method !== "POST") return new Response("not found", { status: 404 });
     try {
@@ -145,6 +169,9 @@ export default {
         reuse,
         tails: [own.HostRunTail({ props: {} })],
         env: { STORE: own.HostStoreAccess({ props: { hash: run.hash } }) },
+        ...(run.program.network
+          ? { reuse: "fresh", globalOutbound: own.HostEgressGateway({ props: { runId: run.runId } }) }
+          : {}),
       });
       return answer(programResponse(executed.response), "ok", executed.warm);
     } catch (error) {

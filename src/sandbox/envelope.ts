@@ -11,6 +11,7 @@ const RunMeta = Schema.Struct({
   hash: Hash,
   runId: Schema.String,
   mode: Mode,
+  network: Schema.Boolean,
   limits: Schema.Struct({ cpuMs: Schema.Number, subRequests: Schema.Number }),
   url: Schema.String,
   method: Schema.Literals(["GET", "POST"]),
@@ -23,6 +24,7 @@ export async function encodeRun(run: Run): Promise<FormData> {
     hash: run.hash,
     runId: run.runId,
     mode: run.program.mode,
+    network: run.program.network === true,
     limits: run.limits,
     url: run.request.url,
     method: run.request.method === "POST" ? "POST" : "GET",
@@ -46,7 +48,7 @@ export async function decodeRun(request: Request): Promise<Run> {
   return {
     hash: meta.hash,
     runId: meta.runId,
-    program: { mode: meta.mode, code },
+    program: { mode: meta.mode, code, ...(meta.network ? { network: true } : {}) },
     limits: meta.limits,
     request: new Request(meta.url, {
       method: meta.method,

@@ -49,7 +49,13 @@ export interface Executed {
 export async function execute(
   loader: WorkerLoader | undefined,
   run: Run,
-  options: { reuse?: IsolateReuse; tails?: Fetcher[]; env?: Record<string, unknown> } = {},
+  options: {
+    reuse?: IsolateReuse;
+    tails?: Fetcher[];
+    env?: Record<string, unknown>;
+    /** For programs with network: the egress gateway of this run. */
+    globalOutbound?: Fetcher;
+  } = {},
 ): Promise<Executed> {
   if (!loader) {
     throw new ApiError(
@@ -58,7 +64,8 @@ export async function execute(
     );
   }
   const { program, limits } = run;
-  const code = () => workerCode(program, limits, { tails: options.tails, env: options.env });
+  const code = () =>
+    workerCode(program, limits, { tails: options.tails, env: options.env, globalOutbound: options.globalOutbound });
   const worker =
     (options.reuse ?? "cached") === "cached" ? loader.get(isolateId(run.hash, limits), code) : loader.load(code());
   const runner = worker.getEntrypoint() as unknown as Runner;

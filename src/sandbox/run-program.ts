@@ -41,6 +41,8 @@ export async function runProgram(
     const executed = await execute(env.LOADER, run, {
       tails: [exports.RunTail({ props: {} })],
       env: { STORE: exports.StoreAccess({ props: { hash } }) },
+      // The gateway's props name the run, so a program with network gets a fresh isolate per run.
+      ...(program.network ? { reuse: "fresh", globalOutbound: exports.EgressGateway({ props: { runId } }) } : {}),
     });
     return { response: programResponse(executed.response), outcome: "ok", cold: !executed.warm, error: null };
   } catch (error) {

@@ -4,14 +4,15 @@ import type { Program } from "../store/program";
 import { MODULE_RUNNER, PROGRAM_MODULE, RUNNER_MODULE, SNIPPET_RUNNER, snippetModule } from "./runner-source";
 
 /**
- * What the Worker Loader builds an isolate from. The program gets no network (globalOutbound: null),
+ * What the Worker Loader builds an isolate from. The program gets no network (globalOutbound: null,
+ * or for programs submitted with network: true, our egress gateway),
  * only the capabilities we hand it in env (STORE), and the operator's limits; our tails see what it
  * prints.
  */
 export function workerCode(
   program: Program,
   limits: RunLimits,
-  capabilities: { tails?: Fetcher[]; env?: Record<string, unknown> } = {},
+  capabilities: { tails?: Fetcher[]; env?: Record<string, unknown>; globalOutbound?: Fetcher | null } = {},
 ): WorkerLoaderWorkerCode {
   const isModule = program.mode === "module";
   return {
@@ -22,7 +23,7 @@ export function workerCode(
       [PROGRAM_MODULE]: isModule ? program.code : snippetModule(program.code),
     },
     env: capabilities.env ?? {},
-    globalOutbound: null,
+    globalOutbound: capabilities.globalOutbound ?? null,
     limits: { cpuMs: limits.cpuMs, subRequests: limits.subRequests },
     tails: capabilities.tails ?? [],
   };

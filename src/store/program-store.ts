@@ -21,15 +21,20 @@ export class ProgramStore extends DurableObject<Env> {
          created_at INTEGER NOT NULL
        )`,
     );
+    const columns = ctx.storage.sql.exec<{ name: string }>("PRAGMA table_info(program)").toArray();
+    if (!columns.some((column) => column.name === "network")) {
+      ctx.storage.sql.exec("ALTER TABLE program ADD COLUMN network INTEGER NOT NULL DEFAULT 0");
+    }
   }
 
   /** Stores the program once; a second put of the same hash leaves the first copy untouched. */
   put(hash: string, program: Program): { created: boolean } {
     const cursor = this.ctx.storage.sql.exec(
-      "INSERT INTO program (hash, mode, code, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+      "INSERT INTO program (hash, mode, code, network, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
       hash,
       program.mode,
       program.code,
+      program.network ? 1 : 0,
       Date.now(),
     );
     return { created: cursor.rowsWritten > 0 };
@@ -37,9 +42,12 @@ export class ProgramStore extends DurableObject<Env> {
 
   get(hash: string): Program | null {
     const row = this.ctx.storage.sql
-      .exec<{ mode: Mode; code: string }>("SELECT mode, code FROM program WHERE hash = ?", hash)
+      .exec<{ mode: Mode; code: string; network: number }>(
+        "SELECT mode, code, network FROM program WHERE hash = ?",
+        hash,
+      )
       .toArray()[0];
-    return row ? { mode: row.mode, code: row.code } : null;
+    return row ? { mode: row.mode, code: row.code, ...(row.network ? { network: true } : {}) } : null;
   }
 }
 
@@ -65,7 +73,7 @@ export async function saveProgram(env: Env, hash: string, program: Program) {
 export async function loadProgram(env: Env, hash: string): Promise<Program | null> {
   const stored = await storeFor(env, hash).get(hash);
   if (!stored) return null;
-  const program: Program = { mode: stored.mode, code: stored.code };
+  const program: Program = { mode: stored.mode, code: stored.code, ...(stored.network ? { network: true } : {}) };
   if ((await hashProgram(program)) !== hash) {
     throw new Error(`stored program ${hash} does not match its hash`);
   }

@@ -4,6 +4,8 @@ import type { Mode } from "../validate/schemas";
 export interface Program {
   readonly mode: Mode;
   readonly code: string;
+  /** Opted in to the operator's egress policy: its fetch() goes through our gateway. */
+  readonly network?: boolean;
 }
 
 /**
@@ -11,5 +13,6 @@ export interface Program {
  * serialises the same way; later fields (files, egress options) extend this object.
  */
 export function canonicalForm(program: Program): string {
-  return JSON.stringify({ code: program.code, mode: program.mode });
+  // Options appear only when set, so every program without them keeps the hash it always had.
+  return JSON.stringify({ code: program.code, mode: program.mode, ...(program.network ? { network: true } : {}) });
 }

@@ -7,6 +7,8 @@ export type Mode = typeof Mode.Type;
 export const SubmitRequest = Schema.Struct({
   code: Schema.String.check(Schema.isMinLength(1, { message: "code must not be empty" })),
   mode: Schema.optional(Mode),
+  /** Run with the operator's egress policy instead of no network at all. Part of the hash. */
+  network: Schema.optional(Schema.Boolean),
 });
 export type SubmitRequest = typeof SubmitRequest.Type;
 

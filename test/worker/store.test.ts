@@ -32,7 +32,13 @@ describe("the program store", () => {
     const code = unique("export default { fetch() { return new Response('x') } }");
     const program = await submit(code);
     const response = await call(`/api/programs/${program.hash}`);
-    expect(await response.json()).toEqual({ hash: program.hash, url: program.url, mode: "module", code });
+    expect(await response.json()).toEqual({
+      hash: program.hash,
+      url: program.url,
+      mode: "module",
+      network: false,
+      code,
+    });
     await expectError(await call(`/api/programs/${"f".repeat(64)}`), 404, "program_not_found");
     await expectError(await call("/api/programs/xyz"), 400, "invalid_hash");
   });

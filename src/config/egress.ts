@@ -1,0 +1,38 @@
+import { Schema } from "effect";
+import { decodeOrFail } from "../validate/decode";
+
+/**
+ * The operator's egress policy, for programs submitted with `network: true`: the hosts they may
+ * reach (EGRESS_ALLOW, a var: host names, comma-separated) and headers added for some of them
+ * (EGRESS_HEADERS, a secret: JSON { "host": { "header": "value" } }), which programs never see.
+ */
+export interface EgressPolicy {
+  readonly allow: ReadonlySet<string>;
+  readonly headers: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+const HostHeaders = Schema.Record(Schema.String, Schema.Record(Schema.String, Schema.String));
+const EgressVars = Schema.Struct({
+  EGRESS_ALLOW: Schema.optional(Schema.String),
+  EGRESS_HEADERS: Schema.optional(Schema.fromJsonString(HostHeaders)),
+});
+
+const cache = new WeakMap<object, EgressPolicy>();
+
+export function egressPolicy(env: { EGRESS_ALLOW?: unknown; EGRESS_HEADERS?: unknown }): EgressPolicy {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const vars = decodeOrFail(
+    EgressVars,
+    { EGRESS_ALLOW: env.EGRESS_ALLOW, EGRESS_HEADERS: env.EGRESS_HEADERS },
+    "internal_error",
+    "egress configuration",
+  );
+  const allow = (vars.EGRESS_ALLOW ?? "")
+    .split(",")
+    .map((host) => host.trim().toLowerCase())
+    .filter(Boolean);
+  const policy = { allow: new Set(allow), headers: vars.EGRESS_HEADERS ?? {} };
+  cache.set(env, policy);
+  return policy;
+}
