@@ -11,6 +11,7 @@ export interface RunResult {
   readonly ms: number;
   /** x-run-id, for runs; null for a failed submit. */
   readonly runId: string | null;
+  readonly headers: [string, string][];
 }
 
 export interface Submitted {
@@ -28,6 +29,7 @@ async function asResult(response: Response, started: number): Promise<RunResult>
     body,
     ms: Math.round(performance.now() - started),
     runId: response.headers.get("x-run-id"),
+    headers: [...response.headers],
   };
 }
 
@@ -43,9 +45,26 @@ export async function submit(code: string, mode: string): Promise<Submitted | Ru
   return (await response.json()) as Submitted;
 }
 
-export async function run(url: string, prompt: string): Promise<RunResult> {
+/** The run's request: GET with the prompt, or POST with a body (JSON when it parses as JSON). */
+export function runRequest(url: string, prompt: string, body: string): { url: string; init: RequestInit } {
+  const target = `${url}?prompt=${encodeURIComponent(prompt)}`;
+  if (body.trim() === "") return { url: target, init: {} };
+  return { url: target, init: { method: "POST", headers: { "content-type": bodyType(body) }, body } };
+}
+
+export function bodyType(body: string): string {
+  try {
+    JSON.parse(body);
+    return "application/json";
+  } catch {
+    return "text/plain; charset=utf-8";
+  }
+}
+
+export async function run(url: string, prompt: string, body: string): Promise<RunResult> {
   const started = performance.now();
-  const response = await fetch(`${url}?prompt=${encodeURIComponent(prompt)}`);
+  const request = runRequest(url, prompt, body);
+  const response = await fetch(request.url, request.init);
   return asResult(response, started);
 }
 

@@ -1,29 +1,33 @@
 import { historyMeta } from "../ui/history-meta";
 import * as api from "./api";
 import { clearConsole, renderConsole } from "./console-view";
-import { errorMarker } from "./error-marker";
+import { createEditor } from "./editor";
+import { explain } from "./explain";
+import { showResponse } from "./response-view";
 import { tabs } from "./tabs";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 const form = $<HTMLFormElement>("run-form");
-const code = $<HTMLTextAreaElement>("code");
 const mode = $<HTMLSelectElement>("mode");
 const prompt = $<HTMLInputElement>("prompt");
+const body = $<HTMLTextAreaElement>("body");
+const bodyDetails = $<HTMLDetailsElement>("body-details");
 const runButton = $<HTMLButtonElement>("run");
 const status = $("status");
 const time = $("time");
-const contentType = $("content-type");
-const output = $("output");
+const explanation = $("explain");
 const programLink = $("program-link");
 const programUrl = $<HTMLAnchorElement>("program-url");
+const shareUrl = $<HTMLAnchorElement>("share-url");
+const curl = $("curl");
 const historyList = $("history-list");
 const historyEmpty = $("history-empty");
 const clearButton = $<HTMLButtonElement>("clear-history");
 const outcome = $("outcome");
 const consolePanel = $("console");
 const consoleCount = $("console-count");
-const marker = errorMarker(code, $("error-band"), $("error-at"));
+const editor = createEditor($<HTMLTextAreaElement>("code"), $("error-at"), () => form.requestSubmit());
 tabs(document.querySelector<HTMLElement>('[role="tablist"]') as HTMLElement);
 
 function showStatus(state: "idle" | "busy" | "ok" | "error", text: string) {
@@ -31,50 +35,53 @@ function showStatus(state: "idle" | "busy" | "ok" | "error", text: string) {
   status.textContent = text;
 }
 
-/** The body is always shown as text, never as HTML: a program's output cannot run in our page. */
 function showResult(result: api.RunResult) {
   showStatus(result.ok ? "ok" : "error", `${result.status}${result.ok ? "" : " error"}`);
   time.textContent = `${result.ms} ms`;
-  contentType.textContent = result.contentType;
-  output.textContent = pretty(result);
+  showResponse(result);
+  const words = explain(result);
+  explanation.hidden = words === null;
+  explanation.textContent = words ?? "";
 }
 
-function pretty(result: api.RunResult): string {
-  if (!result.contentType.includes("json")) return result.body;
-  try {
-    return JSON.stringify(JSON.parse(result.body), null, 2);
-  } catch {
-    return result.body;
-  }
+/** The same request, for the terminal. */
+function curlLine(url: string): string {
+  const request = api.runRequest(`${location.origin}${url}`, prompt.value, body.value);
+  const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+  if (request.init.method !== "POST") return `curl -s ${quote(request.url)}`;
+  return `curl -s ${quote(request.url)} -H ${quote(`content-type: ${api.bodyType(body.value)}`)} --data-binary ${quote(body.value)}`;
 }
 
 async function runProgram() {
   runButton.disabled = true;
+  runButton.setAttribute("aria-busy", "true");
   showStatus("busy", "Running…");
-  time.textContent = "";
-  contentType.textContent = "";
-  outcome.textContent = "";
-  marker.show(null);
+  for (const element of [time, outcome]) element.textContent = "";
+  explanation.hidden = true;
+  editor.showError(null);
   clearConsole(consolePanel, consoleCount);
   try {
-    const submitted = await api.submit(code.value, mode.value);
+    const submitted = await api.submit(editor.value, mode.value);
     if (!("hash" in submitted)) {
       showResult(submitted);
       return;
     }
     programUrl.href = submitted.url;
     programUrl.textContent = `${location.origin}${submitted.url}`;
+    shareUrl.href = `/s/${submitted.hash}`;
     programLink.hidden = false;
-    const result = await api.run(submitted.url, prompt.value);
+    curl.textContent = curlLine(submitted.url);
+    const result = await api.run(submitted.url, prompt.value, body.value);
     showResult(result);
-    const record = result.runId ? await api.runRecord(result.runId) : null;
-    showRecord(record);
+    showRecord(result.runId ? await api.runRecord(result.runId) : null);
     renderHistory(await api.history());
   } catch (error) {
     showStatus("error", "Network error");
-    output.textContent = `The playground could not be reached: ${(error as Error).message}`;
+    explanation.hidden = false;
+    explanation.textContent = `The playground could not be reached: ${(error as Error).message}`;
   } finally {
     runButton.disabled = false;
+    runButton.removeAttribute("aria-busy");
   }
 }
 
@@ -94,7 +101,7 @@ function showRecord(record: api.RunRecord | null) {
     .filter(Boolean)
     .join(" · ");
   const location = record.error?.location as { line: number; column: number } | undefined;
-  if (location) marker.show(location, record.error?.message ?? "");
+  if (location) editor.showError(location, record.error?.message ?? "");
 }
 
 function renderHistory(entries: api.HistoryEntry[]) {
@@ -131,8 +138,7 @@ form.addEventListener("submit", (event) => {
   void runProgram();
 });
 
-// Ctrl/Cmd+Enter runs from the code or the prompt, as in every playground.
-for (const field of [code, prompt] as HTMLElement[]) {
+for (const field of [prompt, body] as HTMLElement[]) {
   field.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
@@ -143,10 +149,12 @@ for (const field of [code, prompt] as HTMLElement[]) {
 
 for (const button of document.querySelectorAll<HTMLButtonElement>("[data-example]")) {
   button.addEventListener("click", () => {
-    code.value = button.dataset.code ?? "";
+    editor.value = button.dataset.code ?? "";
     mode.value = button.dataset.mode ?? "";
     prompt.value = button.dataset.prompt ?? "";
-    code.focus();
+    body.value = button.dataset.body ?? "";
+    bodyDetails.open = body.value !== "";
+    editor.focus();
   });
 }
 
@@ -156,13 +164,34 @@ historyList.addEventListener("click", async (event) => {
   prompt.value = button.dataset.prompt ?? "";
   const stored = await api.program(button.dataset.hash ?? "");
   if (stored) {
-    code.value = stored.code;
+    editor.value = stored.code;
     mode.value = stored.mode;
   }
   prompt.focus();
 });
 
 clearButton.addEventListener("click", async () => {
-  if (!confirm("Clear your recent prompts? This cannot be undone.")) return;
+  if (!confirm("Clear your recent runs? This cannot be undone.")) return;
   if (await api.clearHistory()) renderHistory([]);
 });
+
+// Copy buttons: the run URL, the share link, the curl line.
+const copySources: Record<string, () => string> = {
+  "run-url": () => programUrl.textContent ?? "",
+  "share-url": () => shareUrl.href,
+  curl: () => curl.textContent ?? "",
+};
+for (const button of document.querySelectorAll<HTMLButtonElement>("[data-copy]")) {
+  button.addEventListener("click", async () => {
+    const label = button.textContent;
+    try {
+      await navigator.clipboard.writeText(copySources[button.dataset.copy ?? ""]?.() ?? "");
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Copy failed: select and copy by hand";
+    }
+    setTimeout(() => {
+      button.textContent = label;
+    }, 1500);
+  });
+}

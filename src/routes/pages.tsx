@@ -1,17 +1,25 @@
-import { Hono } from "hono";
+import { Schema } from "effect";
+import { type Context, Hono } from "hono";
 import { html } from "hono/html";
-import { secureHeaders } from "hono/secure-headers";
+import { NONCE, type SecureHeadersVariables, secureHeaders } from "hono/secure-headers";
 import type { AppEnv, Env } from "../env";
 import { historyOf } from "../record/history";
+import { loadProgram } from "../store/program-store";
 import { EXAMPLES } from "../ui/examples";
 import { PlaygroundPage } from "../ui/page";
+import { Hash } from "../validate/schemas";
 
-/** Our own pages allow only our own scripts and styles: nothing a program returns can run here. */
+const isHash = Schema.is(Hash);
+
+/**
+ * Our own pages allow only our own scripts and styles: nothing a program returns can run here. The
+ * one style element not in a file is the editor's, which carries this response's nonce.
+ */
 const pageHeaders = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
+    styleSrc: ["'self'", NONCE],
     imgSrc: ["'self'", "data:"],
     connectSrc: ["'self'"],
     frameAncestors: ["'none'"],
@@ -24,8 +32,26 @@ const pageHeaders = secureHeaders({
 /** Programs run through this worker's own loader, or (bun dev) the local sandbox runtime. */
 const canRun = (env: Env) => env.LOADER !== undefined || env.SANDBOX_URL !== undefined;
 
-export const pageRoutes = new Hono<AppEnv>().get("/", pageHeaders, async (c) => {
+type PageContext = Context<AppEnv & { Variables: SecureHeadersVariables }>;
+
+async function renderPage(c: PageContext, extra: Pick<Parameters<typeof PlaygroundPage>[0], "shared" | "notice">) {
   const history = await historyOf(c.env, c.get("visitorId")).list();
-  const page = <PlaygroundPage examples={EXAMPLES} history={history} runnable={canRun(c.env)} />;
-  return c.html(html`<!doctype html>${page}`);
-});
+  const nonce = c.get("secureHeadersNonce") ?? "";
+  const page = (
+    <PlaygroundPage examples={EXAMPLES} history={history} runnable={canRun(c.env)} styleNonce={nonce} {...extra} />
+  );
+  return html`<!doctype html>${page}`;
+}
+
+export const pageRoutes = new Hono<AppEnv & { Variables: SecureHeadersVariables }>()
+  .get("/", pageHeaders, async (c) => c.html(await renderPage(c, {})))
+  /** A share link: the playground with a stored program open in the editor. */
+  .get("/s/:hash", pageHeaders, async (c) => {
+    const hash = c.req.param("hash");
+    const program = isHash(hash) ? await loadProgram(c.env, hash) : null;
+    if (!program) {
+      const notice = `No program is stored under "${hash.slice(0, 80)}". Share links are /s/ and a program's full hash.`;
+      return c.html(await renderPage(c, { notice }), 404);
+    }
+    return c.html(await renderPage(c, { shared: { hash, program } }));
+  });

@@ -1,4 +1,5 @@
 import type { HistoryEntry } from "../record/history-entry";
+import type { Program } from "../store/program";
 import type { Example } from "./examples";
 import { historyMeta } from "./history-meta";
 
@@ -6,23 +7,36 @@ interface PageProps {
   readonly examples: readonly Example[];
   readonly history: readonly HistoryEntry[];
   readonly runnable: boolean;
+  /** A shared program (/s/<hash>) to open instead of the first example. */
+  readonly shared?: { readonly hash: string; readonly program: Program } | undefined;
+  /** Said at the top of the page, e.g. that a shared program does not exist. */
+  readonly notice?: string | undefined;
+  /** This response's CSP nonce for the editor's own style element. */
+  readonly styleNonce: string;
 }
 
 /** The playground page. All behaviour lives in /assets/app.js; nothing here is inline script. */
-export function PlaygroundPage({ examples, history, runnable }: PageProps) {
+export function PlaygroundPage({ examples, history, runnable, shared, notice, styleNonce }: PageProps) {
   const first = examples[0];
+  const start = shared
+    ? { code: shared.program.code, mode: shared.program.mode, prompt: "", body: undefined }
+    : { code: first?.code ?? "", mode: first?.mode ?? "", prompt: first?.prompt ?? "", body: first?.body };
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
+        <meta name="style-nonce" content={styleNonce} />
         <title>Promptlog · run JavaScript in a sandboxed isolate</title>
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/app.css" />
         <script type="module" src="/assets/app.js" />
       </head>
       <body>
+        <a class="skip-link" href="#code-label">
+          Skip to the code
+        </a>
         <header class="site-header">
           <a class="brand" href="/">
             <img src="/favicon.svg" alt="" width="28" height="28" />
@@ -36,71 +50,82 @@ export function PlaygroundPage({ examples, history, runnable }: PageProps) {
             them answers 503.
           </p>
         )}
+        {notice ? (
+          <p class="notice" role="alert">
+            {notice}
+          </p>
+        ) : null}
         <main class="layout">
           <section class="panel editor" aria-labelledby="editor-title">
             <div class="panel-head">
               <h2 id="editor-title">Program</h2>
-              <fieldset class="examples">
-                <legend class="sr-only">Examples</legend>
-                {examples.map((example) => (
-                  <button
-                    type="button"
-                    class="chip"
-                    data-example={example.id}
-                    data-code={example.code}
-                    data-mode={example.mode}
-                    data-prompt={example.prompt}
-                  >
-                    {example.title} <span class="chip-mode">{example.mode}</span>
-                  </button>
-                ))}
-              </fieldset>
+              {shared ? <span class="muted shared-from">Shared program {shared.hash.slice(0, 12)}…</span> : null}
             </div>
+            <fieldset class="examples">
+              <legend class="field-label">Examples</legend>
+              {examples.map((example) => (
+                <button
+                  type="button"
+                  class="example"
+                  data-example={example.id}
+                  data-code={example.code}
+                  data-mode={example.mode}
+                  data-prompt={example.prompt}
+                  data-body={example.body ?? ""}
+                >
+                  <span class="example-title">
+                    {example.title} <span class="chip-mode">{example.mode}</span>
+                  </span>
+                  <span class="example-description">{example.description}</span>
+                </button>
+              ))}
+            </fieldset>
             <form id="run-form" class="run-form" method="post" action="/submit">
-              <label class="field-label" for="code">
+              <label class="field-label" id="code-label" for="code" tabindex={-1}>
                 Code
               </label>
-              <div class="code-wrap">
-                <div id="error-band" class="error-band" hidden />
-                <textarea
-                  id="code"
-                  name="code"
-                  spellcheck={false}
-                  autocomplete="off"
-                  wrap="off"
-                  rows={14}
-                  required
-                  aria-describedby="error-at"
-                >
-                  {first?.code ?? ""}
-                </textarea>
-              </div>
-              <p id="error-at" class="error-at" hidden />
+              <textarea id="code" name="code" spellcheck={false} autocomplete="off" wrap="off" rows={14} required>
+                {start.code}
+              </textarea>
+              <p id="error-at" class="error-at" role="status" hidden />
+              <p id="editor-help" class="hint">
+                Tab indents; press Esc, then Tab, to leave the editor. Ctrl/Cmd+Enter runs.
+              </p>
               <div class="controls">
                 <label class="mode">
                   <span class="field-label">Mode</span>
                   <select id="mode" name="mode">
                     <option value="">Auto-detect</option>
-                    <option value="snippet" selected={first?.mode === "snippet"}>
+                    <option value="snippet" selected={start.mode === "snippet"}>
                       Snippet
                     </option>
-                    <option value="module" selected={first?.mode === "module"}>
+                    <option value="module" selected={start.mode === "module"}>
                       Module
                     </option>
                   </select>
                 </label>
                 <label class="prompt">
                   <span class="field-label">Prompt</span>
-                  <input id="prompt" name="prompt" type="text" value={first?.prompt ?? ""} autocomplete="off" />
+                  <input id="prompt" name="prompt" type="text" value={start.prompt} autocomplete="off" />
                 </label>
                 <button id="run" class="run" type="submit">
                   Run <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
                 </button>
               </div>
+              <details id="body-details" class="body-details" open={Boolean(start.body)}>
+                <summary>Request body (sends the run as POST)</summary>
+                <label class="field-label" for="body">
+                  Body, sent as JSON when it parses as JSON, else as text
+                </label>
+                <textarea id="body" name="body" spellcheck={false} rows={5}>
+                  {start.body ?? ""}
+                </textarea>
+              </details>
               <p class="hint">
                 A <strong>snippet</strong> is the body of an async function with <code>prompt</code> in scope; assign{" "}
                 <code>result</code> or return a value. A <strong>module</strong> has a default export with{" "}
-                <code>fetch(request)</code>; the prompt arrives as <code>?q=</code>.
+                <code>fetch(request, env)</code>; the prompt arrives as <code>?q=</code>, and <code>env.STORE</code>{" "}
+                keeps state between runs.
               </p>
             </form>
           </section>
@@ -114,17 +139,30 @@ export function PlaygroundPage({ examples, history, runnable }: PageProps) {
                 </span>
                 <span id="outcome" class="muted" />
                 <span id="time" class="muted" />
-                <span id="content-type" class="muted" />
               </p>
             </div>
-            <p id="program-link" class="program-link" hidden>
-              Run URL:{" "}
-              <a id="program-url" href="/">
-                /run/…
-              </a>
-            </p>
+            <p id="explain" class="explain" role="status" hidden />
+            <div id="program-link" class="program-link" hidden>
+              <span>
+                Run URL:{" "}
+                <a id="program-url" href="/">
+                  /run/…
+                </a>
+              </span>
+              <span class="link-actions">
+                <button type="button" class="link-button" data-copy="run-url">
+                  Copy run URL
+                </button>
+                <a id="share-url" class="link-button" href="/">
+                  Share link
+                </a>
+                <button type="button" class="link-button" data-copy="share-url">
+                  Copy share link
+                </button>
+              </span>
+            </div>
             <div class="tabs" role="tablist" aria-label="Output">
-              <button type="button" role="tab" id="tab-response" aria-controls="output" aria-selected="true">
+              <button type="button" role="tab" id="tab-response" aria-controls="response" aria-selected="true">
                 Response
               </button>
               <button
@@ -137,18 +175,52 @@ export function PlaygroundPage({ examples, history, runnable }: PageProps) {
               >
                 Console <span id="console-count" class="count" />
               </button>
+              <button
+                type="button"
+                role="tab"
+                id="tab-curl"
+                aria-controls="curl-panel"
+                aria-selected="false"
+                tabindex={-1}
+              >
+                curl
+              </button>
             </div>
-            <pre id="output" class="output-body" role="tabpanel" aria-labelledby="tab-response" tabindex={0}>
-              Press Run to submit the program and run it with the prompt.
-            </pre>
+            <div id="response" role="tabpanel" aria-labelledby="tab-response">
+              <details id="headers-details" class="headers-details">
+                <summary>
+                  Headers <span id="content-type" class="muted" />
+                </summary>
+                <dl id="headers" class="headers" />
+              </details>
+              <iframe
+                id="preview"
+                class="preview"
+                title="HTML preview of the response"
+                sandbox=""
+                referrerpolicy="no-referrer"
+                hidden
+              />
+              <pre id="output" class="output-body" tabindex={0}>
+                Press Run to submit the program and run it with the prompt.
+              </pre>
+            </div>
             <div id="console" class="console" role="tabpanel" aria-labelledby="tab-console" tabindex={0} hidden>
               <p class="muted">What the program prints with console.log, info, warn, error and debug shows here.</p>
+            </div>
+            <div id="curl-panel" role="tabpanel" aria-labelledby="tab-curl" hidden>
+              <pre id="curl" class="output-body" tabindex={0}>
+                Run a program to get the curl line for the API.
+              </pre>
+              <button type="button" class="link-button" data-copy="curl">
+                Copy curl line
+              </button>
             </div>
           </section>
 
           <aside class="panel history" aria-labelledby="history-title">
             <div class="panel-head">
-              <h2 id="history-title">Recent prompts</h2>
+              <h2 id="history-title">Recent runs</h2>
               <button id="clear-history" type="button" class="link-button" disabled={history.length === 0}>
                 Clear
               </button>
