@@ -1,40 +1,13 @@
 // `bun run bench:sweep [count]`: runs `count` (default 5,000) distinct programs one after another on
 // the README's dev line and prints the dev runtime's resident memory as it goes, while one program
 // is run repeatedly to show it stays warm. Exits non-zero if the whole runtime passes the bound.
-import { execFileSync } from "node:child_process";
 import { startDevServer, tempStateDir } from "../test/node/dev-server.ts";
+import { kindOf, members } from "./processes.ts";
 
 const COUNT = Number(process.argv[2] ?? process.env.SWEEP_COUNT ?? 5_000);
 /** The bound on the whole dev runtime: every process the README's dev line started. */
 const BOUND_MIB = 1_024;
 const REPORT_EVERY = Math.max(1, Math.min(500, Math.floor(COUNT / 10)));
-
-interface Member {
-  pid: number;
-  rssMib: number;
-  command: string;
-}
-
-/** Every process the dev line started, with its resident memory. */
-function members(pgid: number): Member[] {
-  try {
-    return execFileSync("ps", ["-o", "pid=,rss=,args=", "-g", String(pgid)], { encoding: "utf8" })
-      .trim()
-      .split("\n")
-      .map((line) => {
-        const [pid = "0", rss = "0", ...command] = line.trim().split(/\s+/);
-        return { pid: Number(pid), rssMib: Number(rss) / 1024, command: command.join(" ") };
-      });
-  } catch {
-    return [];
-  }
-}
-
-function describe(member: Member): string {
-  if (/workerd serve .*sandbox\.capnp/.test(member.command)) return "sandbox";
-  if (/workerd/.test(member.command)) return "app";
-  return "node";
-}
 
 // One client running thousands of programs is far past the per-client rate limits, on purpose.
 const server = await startDevServer({ persistTo: tempStateDir(), env: { PROMPTLOG_RATE_LIMITS: "off" } });
@@ -84,7 +57,7 @@ for (let i = 1; i <= COUNT; i++) {
   if (i % REPORT_EVERY === 0 || i === COUNT) {
     const hotRun = await run(hot);
     const all = members(pgid);
-    const sum = (kind: string) => all.filter((m) => describe(m) === kind).reduce((total, m) => total + m.rssMib, 0);
+    const sum = (kind: string) => all.filter((m) => kindOf(m) === kind).reduce((total, m) => total + m.rssMib, 0);
     const total = all.reduce((sumSoFar, member) => sumSoFar + member.rssMib, 0);
     peak = Math.max(peak, total);
     const mean = sinceReport.reduce((a, b) => a + b, 0) / sinceReport.length;

@@ -5,6 +5,16 @@ import { ROOT } from "./readme.ts";
 
 const run = promisify(execFile);
 
+describe("the side-by-side benchmark", () => {
+  it("measures all three servers on a tiny size and writes its report, so it cannot rot", async () => {
+    const { stdout } = await run(process.execPath, ["bench/index.ts", "--tiny"], { cwd: ROOT, env: process.env });
+    for (const server of ["promptlog (bun dev)", "raw workerd + loader", "process per run"]) {
+      expect(stdout).toMatch(new RegExp(`\\| ${server.replace(/[()+]/g, "\\$&")} \\| [\\d.]+ \\| [\\d.]+ \\|`));
+    }
+    expect(stdout).toMatch(/wrote test-artifacts\/bench\/BENCHMARKS\.md/);
+  });
+});
+
 describe("the memory sweep benchmark", () => {
   it("runs end to end on a tiny size, so it cannot rot", async () => {
     const { stdout } = await run(process.execPath, ["bench/sweep.ts", "20"], { cwd: ROOT, env: process.env });

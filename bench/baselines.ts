@@ -1,0 +1,107 @@
+// The two baselines the benchmark compares the project with, built from our own dependencies:
+// raw workerd running a minimal loader worker (the runtime's limit here), and a server that starts
+// a fresh Node process for every run (the container-like baseline).
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { freePort } from "../scripts/workerd/free-port.ts";
+
+const run = promisify(execFile);
+
+/** GET /warm runs one cached program; GET /cold?n= loads a never-seen one; GET /load?n= caches program n. */
+const LOADER_WORKER = `
+const program = (n) => ({
+  compatibilityDate: "2026-10-01",
+  mainModule: "p.js",
+  modules: { "p.js": "export default { fetch(req) { return new Response('program ' + " + JSON.stringify(String(n)) + " + ' ' + new URL(req.url).searchParams.get('q')) } }" },
+  globalOutbound: null,
+});
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const n = url.searchParams.get("n") ?? "warm";
+    if (url.pathname === "/health") return new Response("ok");
+    const worker = url.pathname === "/cold" ? env.LOADER.load(program(n)) : env.LOADER.get("p" + n, () => program(n));
+    return worker.getEntrypoint().fetch("http://p/?q=x");
+  },
+};`;
+
+export interface Baseline {
+  readonly origin: string;
+  readonly pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startRawWorkerd(dir: string): Promise<Baseline> {
+  const folder = resolve(dir);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, "loader.js"), LOADER_WORKER);
+  writeFileSync(
+    join(folder, "raw.capnp"),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .main) ],
+  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
+);
+const main :Workerd.Worker = (
+  modules = [ (name = "loader.js", esModule = embed "loader.js") ],
+  compatibilityDate = "2026-10-01",
+  bindings = [ (name = "LOADER", workerLoader = ()) ],
+);
+`,
+  );
+  const port = await freePort();
+  const workerd: string = createRequire(import.meta.url)("workerd").default;
+  const child = spawn(
+    workerd,
+    ["serve", join(folder, "raw.capnp"), "--experimental", "--socket-addr", `http=127.0.0.1:${port}`],
+    {
+      stdio: "ignore",
+    },
+  );
+  const origin = `http://127.0.0.1:${port}`;
+  await waitFor(`${origin}/health`);
+  return { origin, pid: child.pid, stop: () => kill(child) };
+}
+
+/** Every run is a new `node` process: the program's answer is what it prints. */
+export async function startProcessPerRun(): Promise<Baseline> {
+  const program = "process.stdout.write('program ' + process.argv[1] + ' ' + process.argv[2])";
+  const server: Server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? "/", "http://x");
+    if (url.pathname === "/health") return void response.end("ok");
+    const { stdout } = await run(process.execPath, ["-e", program, url.searchParams.get("n") ?? "warm", "x"]);
+    response.end(stdout);
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    pid: process.pid,
+    stop: () => new Promise((done) => server.close(() => done())),
+  };
+}
+
+async function waitFor(url: string) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((done) => setTimeout(done, 25));
+  }
+  throw new Error(`${url} never answered`);
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null) return done();
+    child.once("exit", () => done());
+    child.kill("SIGKILL");
+  });
+}
