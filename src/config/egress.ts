@@ -1,5 +1,6 @@
 import { Schema } from "effect";
 import { decodeOrFail } from "../validate/decode";
+import { oncePerEnv } from "./once-per-env";
 
 /**
  * The operator's egress policy, for programs submitted with `network: true`: the hosts they may
@@ -17,11 +18,7 @@ const EgressVars = Schema.Struct({
   EGRESS_HEADERS: Schema.optional(Schema.fromJsonString(HostHeaders)),
 });
 
-const cache = new WeakMap<object, EgressPolicy>();
-
-export function egressPolicy(env: { EGRESS_ALLOW?: unknown; EGRESS_HEADERS?: unknown }): EgressPolicy {
-  const cached = cache.get(env);
-  if (cached) return cached;
+export const egressPolicy = oncePerEnv((env: { EGRESS_ALLOW?: unknown; EGRESS_HEADERS?: unknown }): EgressPolicy => {
   const vars = decodeOrFail(
     EgressVars,
     { EGRESS_ALLOW: env.EGRESS_ALLOW, EGRESS_HEADERS: env.EGRESS_HEADERS },
@@ -32,7 +29,5 @@ export function egressPolicy(env: { EGRESS_ALLOW?: unknown; EGRESS_HEADERS?: unk
     .split(",")
     .map((host) => host.trim().toLowerCase())
     .filter(Boolean);
-  const policy = { allow: new Set(allow), headers: vars.EGRESS_HEADERS ?? {} };
-  cache.set(env, policy);
-  return policy;
-}
+  return { allow: new Set(allow), headers: vars.EGRESS_HEADERS ?? {} };
+});

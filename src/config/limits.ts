@@ -1,5 +1,6 @@
 import { decodeOrFail } from "../validate/decode";
 import { LimitVars } from "../validate/schemas";
+import { oncePerEnv } from "./once-per-env";
 
 /** Request size limits, in bytes of UTF-8. */
 export const MAX_CODE_BYTES = 256 * 1024;
@@ -21,26 +22,19 @@ export interface RunLimits {
 
 export const DEFAULT_RUN_LIMITS: RunLimits = { cpuMs: 50, subRequests: 50 };
 
-// Vars are fixed for the life of an isolate, so they are decoded once per env object.
-const cache = new WeakMap<object, RunLimits>();
-
 /** Limits handed to the Worker Loader for every run, from the RUN_CPU_MS and RUN_SUBREQUESTS vars. */
-export function runLimits(env: { RUN_CPU_MS?: unknown; RUN_SUBREQUESTS?: unknown }): RunLimits {
-  const cached = cache.get(env);
-  if (cached) return cached;
+export const runLimits = oncePerEnv((env: { RUN_CPU_MS?: unknown; RUN_SUBREQUESTS?: unknown }): RunLimits => {
   const vars = decodeOrFail(
     LimitVars,
     { RUN_CPU_MS: env.RUN_CPU_MS, RUN_SUBREQUESTS: env.RUN_SUBREQUESTS },
     "internal_error",
     "limit configuration",
   );
-  const limits = {
+  return {
     cpuMs: vars.RUN_CPU_MS ?? DEFAULT_RUN_LIMITS.cpuMs,
     subRequests: vars.RUN_SUBREQUESTS ?? DEFAULT_RUN_LIMITS.subRequests,
   };
-  cache.set(env, limits);
-  return limits;
-}
+});
 
 export function utf8Bytes(text: string): number {
   return new TextEncoder().encode(text).byteLength;

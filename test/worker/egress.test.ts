@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { RunRecord } from "../../src/record/history-entry";
-import { call, newVisitor, postJson, unique } from "./helpers";
+import { call, newVisitor, postJson, recordOf, unique } from "./helpers";
 
 const FETCHER = `export default { async fetch(req) {
   const target = new URL(req.url).searchParams.get("q");
@@ -12,18 +11,6 @@ async function submitWithNetwork(code: string) {
   const response = await postJson("/submit", { code, network: true });
   expect(response.status).toBe(201);
   return (await response.json()) as { hash: string; url: string; network: boolean };
-}
-
-async function recordOf(cookie: string, runId: string): Promise<RunRecord> {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    const response = await call(`/api/runs/${runId}`, { headers: { cookie } });
-    if (response.status === 200) {
-      const record = (await response.json()) as RunRecord;
-      if (record.consoleReady) return record;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error("no record");
 }
 
 describe("egress for programs submitted with network: true", () => {

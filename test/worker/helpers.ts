@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { RunRecord } from "../../src/record/history-entry";
 
 export const ORIGIN = "http://localhost:8787";
 
@@ -62,4 +63,17 @@ export async function newVisitor(): Promise<string> {
 /** Each test gets code nobody else submitted, so stored state never leaks between tests. */
 export function unique(code: string): string {
   return `${code}\n// ${crypto.randomUUID()}`;
+}
+
+/** A run's full record, once its console has arrived from the tail (just after the response). */
+export async function recordOf(cookie: string, runId: string): Promise<RunRecord> {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    const response = await call(`/api/runs/${runId}`, { headers: { cookie } });
+    if (response.status === 200) {
+      const record = (await response.json()) as RunRecord;
+      if (record.consoleReady) return record;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`run ${runId} never got its console`);
 }

@@ -1,19 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RunRecord } from "../../src/record/history-entry";
-import { call, expectError, newVisitor, submit, unique } from "./helpers";
-
-/** The run's full record, once its console has arrived from the tail (after the response). */
-async function recordOf(cookie: string, runId: string): Promise<RunRecord> {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    const response = await call(`/api/runs/${runId}`, { headers: { cookie } });
-    if (response.status === 200) {
-      const record = (await response.json()) as RunRecord;
-      if (record.consoleReady) return record;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`run ${runId} never got its console`);
-}
+import { call, expectError, newVisitor, recordOf, submit, unique } from "./helpers";
 
 async function runAs(cookie: string, url: string) {
   const response = await call(url, { headers: { cookie } });
