@@ -266,8 +266,9 @@ ${targetLines}
 ## Method
 
 - **promptlog (bun dev)**: the README's dev line, a trivial module, \`GET /run/<hash>?q=x\` with a visitor cookie;
-  rate limits off (one client far past them). Every run goes app workerd → store read → sandbox supervisor →
-  sandbox workerd → isolate, and is recorded in the visitor's history after the response.
+  rate limits off (one client far past them). Every run goes app workerd → (on a program's first run in the app
+  isolate only, a store read) → sandbox supervisor (Node) → sandbox workerd → isolate, and is recorded in the
+  visitor's history after the response.
 - **raw workerd + loader**: \`workerd serve\` of a minimal worker that runs a trivial program through
   \`LOADER.get\` (warm) or \`LOADER.load\` (cold): the runtime's own limit on this machine.
 - **process per run**: a Node HTTP server that starts \`node -e <program>\` for every request.

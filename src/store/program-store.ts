@@ -67,15 +67,30 @@ export async function saveProgram(env: Env, hash: string, program: Program) {
 }
 
 /**
+ * Programs loaded and verified by this isolate, most recently used last. A program never changes
+ * under its hash, so a warm run needs no store read; only what was checked against its hash is kept.
+ */
+const VERIFIED_CACHE_SIZE = 2_000;
+const verified = new Map<string, Program>();
+
+/**
  * Loads a program and re-checks it against its address, so a damaged or tampered row is never run
  * under a hash it does not have.
  */
 export async function loadProgram(env: Env, hash: string): Promise<Program | null> {
+  const cached = verified.get(hash);
+  if (cached) {
+    verified.delete(hash);
+    verified.set(hash, cached);
+    return cached;
+  }
   const stored = await storeFor(env, hash).get(hash);
   if (!stored) return null;
   const program: Program = { mode: stored.mode, code: stored.code, ...(stored.network ? { network: true } : {}) };
   if ((await hashProgram(program)) !== hash) {
     throw new Error(`stored program ${hash} does not match its hash`);
   }
+  verified.set(hash, program);
+  if (verified.size > VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value ?? "");
   return program;
 }
