@@ -219,10 +219,15 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     await page.keyboard.type("return 40 + 2;");
     await page.keyboard.press("Control+Enter");
     await expect.poll(() => page.locator("#output").textContent()).toBe("42");
-    // Esc, then Tab, leaves the editor for the next control.
-    await page.keyboard.press("Escape");
-    await page.keyboard.press("Tab");
-    expect(await page.evaluate("document.activeElement.classList.contains('cm-content')")).toBe(false);
+    // Esc, then Tab (within CodeMirror's 2 s), leaves the editor for the next control. On a machine
+    // saturated by the other tests the two key presses can land further apart, so it gets three tries.
+    let left = false;
+    for (let attempt = 0; attempt < 3 && !left; attempt++) {
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Tab");
+      left = !(await page.evaluate("document.activeElement.classList.contains('cm-content')"));
+    }
+    expect(left).toBe(true);
   });
 
   it("fits a 375 px wide screen without horizontal scrolling", async () => {
