@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, get } from "node:http";
+import { RUN_MARKER } from "../../src/record/run-marker.ts";
 
 /** Why a runtime's runs ended without an answer; decides the error its callers get. */
 export type Failure = "cpu" | "memory" | "crash" | "stopped";
@@ -38,8 +39,14 @@ export class WorkerdProcess {
     this.child = spawn(
       options.binary,
       ["serve", options.configPath, "--experimental", "--socket-addr", `http=${options.host}:${options.port}`],
-      { stdio: ["ignore", "inherit", "pipe"] },
+      { stdio: ["ignore", "pipe", "pipe"] },
     );
+    // Programs' console output is worth seeing in the terminal; the runner's run-id markers are not.
+    this.child.stdout?.on("data", (chunk: Buffer) => {
+      const lines = chunk.toString().split("\n");
+      const shown = lines.filter((line) => !line.startsWith(RUN_MARKER)).join("\n");
+      if (shown.trim() !== "") process.stdout.write(shown.endsWith("\n") ? shown : `${shown}\n`);
+    });
     this.child.stderr?.on("data", (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-8_192);
       process.stderr.write(chunk);

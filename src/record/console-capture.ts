@@ -3,12 +3,9 @@ import type { LogEntry, LogLevel, RunConsole } from "./history-entry";
 
 export type { RunConsole };
 
-/**
- * The runner logs this, with the run's id, before it calls the program: the tail then knows which
- * run each invocation's logs belong to, even when runs of one warm isolate overlap. It is dropped
- * from what the user sees.
- */
-export const RUN_MARKER = "\u2063promptlog-run";
+import { RUN_MARKER } from "./run-marker";
+
+export { RUN_MARKER };
 
 export const EMPTY_CONSOLE: RunConsole = { logs: [], exceptions: [], truncated: false };
 
