@@ -2,21 +2,13 @@
 // the sandbox supervisor (programs run in their own supervised workerd), then serves the app with
 // a plain workerd built from wrangler.jsonc. Ctrl-C (or SIGTERM) stops all of it before exiting.
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { context } from "esbuild";
-import { parse } from "jsonc-parser";
-import { buildApp } from "./app/app-build.ts";
+import { buildApp, readWranglerConfig } from "./app/app-build.ts";
 import { clientBuild } from "./client-build.ts";
 import { buildSandboxHost } from "./sandbox/host-build.ts";
 import { Supervisor } from "./sandbox/supervisor.ts";
 import { WorkerdProcess } from "./workerd/process.ts";
-
-function wranglerVar(name: string): string | undefined {
-  const config = parse(readFileSync("wrangler.jsonc", "utf8")) as { vars?: Record<string, unknown> };
-  const value = config.vars?.[name];
-  return value === undefined ? undefined : String(value);
-}
 
 const port = Number(process.env.PORT ?? "8787");
 if (!Number.isInteger(port) || port < 1 || port > 65_535) {
@@ -42,7 +34,7 @@ const supervisor = new Supervisor(
     INTERNAL_SECRET: internalSecret,
     // The egress policy: EGRESS_ALLOW from wrangler.jsonc unless the environment sets it; the
     // EGRESS_HEADERS secret only from the environment, never from a file in the repository.
-    EGRESS_ALLOW: process.env.EGRESS_ALLOW ?? wranglerVar("EGRESS_ALLOW") ?? "",
+    EGRESS_ALLOW: process.env.EGRESS_ALLOW ?? String(readWranglerConfig().vars?.EGRESS_ALLOW ?? ""),
     EGRESS_HEADERS: process.env.EGRESS_HEADERS ?? "{}",
   }),
 );

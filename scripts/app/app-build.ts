@@ -13,6 +13,11 @@ interface WranglerConfig {
   ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: number } }[];
 }
 
+/** wrangler.jsonc as the local servers read it (bindings, vars, assets, rate limits). */
+export function readWranglerConfig(path = "wrangler.jsonc"): WranglerConfig {
+  return parse(readFileSync(path, "utf8")) as WranglerConfig;
+}
+
 const capnpString = (value: string) => JSON.stringify(value);
 
 /**
@@ -33,7 +38,7 @@ export async function buildApp(options: {
   const state = resolve(options.persistTo);
   mkdirSync(dir, { recursive: true });
   mkdirSync(state, { recursive: true });
-  const config = parse(readFileSync(options.configPath ?? "wrangler.jsonc", "utf8")) as WranglerConfig;
+  const config = readWranglerConfig(options.configPath);
 
   const common: BuildOptions = {
     bundle: true,

@@ -80,10 +80,6 @@ export class Supervisor {
     await Promise.all([...this.spawned].map((runtime) => runtime.kill("stopped")));
   }
 
-  get pid(): number | undefined {
-    return this.runtime?.pid;
-  }
-
   /** A new runtime, ready to serve; concurrent callers share one start. */
   private replace(): Promise<SandboxRuntime> {
     this.starting ??= (async () => {

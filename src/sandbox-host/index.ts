@@ -164,14 +164,13 @@ export default {
     if (pathname !== EXECUTE_PATH || request.method !== "POST") return new Response("not found", { status: 404 });
     try {
       const run = await decodeRun(request);
-      const reuse = reuseFor(isolateId(run.hash, run.limits));
       const executed = await execute(env.LOADER, run, {
-        reuse,
-        tails: [own.HostRunTail({ props: {} })],
-        env: { STORE: own.HostStoreAccess({ props: { hash: run.hash } }) },
-        ...(run.program.network
-          ? { reuse: "fresh", globalOutbound: own.HostEgressGateway({ props: { runId: run.runId } }) }
-          : {}),
+        reuse: run.program.network ? "fresh" : reuseFor(isolateId(run.hash, run.limits)),
+        capabilities: () => ({
+          tails: [own.HostRunTail({ props: {} })],
+          env: { STORE: own.HostStoreAccess({ props: { hash: run.hash } }) },
+          ...(run.program.network ? { globalOutbound: own.HostEgressGateway({ props: { runId: run.runId } }) } : {}),
+        }),
       });
       return answer(programResponse(executed.response), "ok", executed.warm);
     } catch (error) {

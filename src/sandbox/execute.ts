@@ -4,7 +4,7 @@ import type { Program } from "../store/program";
 import { decodeOrFail } from "../validate/decode";
 import { inUserTerms, locate } from "./locate";
 import { RunOutcome } from "./outcome";
-import { isolateId, workerCode } from "./worker-code";
+import { type Capabilities, isolateId, workerCode } from "./worker-code";
 
 interface Runner {
   run(request: Request, runId: string): Promise<unknown>;
@@ -51,10 +51,8 @@ export async function execute(
   run: Run,
   options: {
     reuse?: IsolateReuse;
-    tails?: Fetcher[];
-    env?: Record<string, unknown>;
-    /** For programs with network: the egress gateway of this run. */
-    globalOutbound?: Fetcher;
+    /** Called only when an isolate is built: a warm run creates no stubs it would not use. */
+    capabilities?: () => Capabilities;
   } = {},
 ): Promise<Executed> {
   if (!loader) {
@@ -64,8 +62,7 @@ export async function execute(
     );
   }
   const { program, limits } = run;
-  const code = () =>
-    workerCode(program, limits, { tails: options.tails, env: options.env, globalOutbound: options.globalOutbound });
+  const code = () => workerCode(program, limits, options.capabilities?.());
   const worker =
     (options.reuse ?? "cached") === "cached" ? loader.get(isolateId(run.hash, limits), code) : loader.load(code());
   const runner = worker.getEntrypoint() as unknown as Runner;

@@ -38,11 +38,14 @@ export async function runProgram(
   const run: Run = { hash, program, limits: runLimits(env), request, runId };
   if (env.SANDBOX_URL) return runRemote(env.SANDBOX_URL, run);
   try {
+    // The gateway's props name the run, so a program with network gets a fresh isolate per run.
     const executed = await execute(env.LOADER, run, {
-      tails: [exports.RunTail({ props: {} })],
-      env: { STORE: exports.StoreAccess({ props: { hash } }) },
-      // The gateway's props name the run, so a program with network gets a fresh isolate per run.
-      ...(program.network ? { reuse: "fresh", globalOutbound: exports.EgressGateway({ props: { runId } }) } : {}),
+      ...(program.network ? { reuse: "fresh" } : {}),
+      capabilities: () => ({
+        tails: [exports.RunTail({ props: {} })],
+        env: { STORE: exports.StoreAccess({ props: { hash } }) },
+        ...(program.network ? { globalOutbound: exports.EgressGateway({ props: { runId } }) } : {}),
+      }),
     });
     return { response: programResponse(executed.response), outcome: "ok", cold: !executed.warm, error: null };
   } catch (error) {

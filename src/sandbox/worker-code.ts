@@ -9,10 +9,17 @@ import { MODULE_RUNNER, PROGRAM_MODULE, RUNNER_MODULE, SNIPPET_RUNNER, snippetMo
  * only the capabilities we hand it in env (STORE), and the operator's limits; our tails see what it
  * prints.
  */
+/** What a program's isolate is handed besides its code: our tails, its env, its egress gateway. */
+export interface Capabilities {
+  readonly tails?: Fetcher[];
+  readonly env?: Record<string, unknown>;
+  readonly globalOutbound?: Fetcher | null;
+}
+
 export function workerCode(
   program: Program,
   limits: RunLimits,
-  capabilities: { tails?: Fetcher[]; env?: Record<string, unknown>; globalOutbound?: Fetcher | null } = {},
+  capabilities: Capabilities = {},
 ): WorkerLoaderWorkerCode {
   const isModule = program.mode === "module";
   return {

@@ -5,7 +5,7 @@ import { hashProgram } from "./hash";
 import type { Program } from "./program";
 
 /**
- * Programs live in PROGRAM_SHARDS Durable Objects, picked by the hash's leading hex digits: writes
+ * Programs live in 256 Durable Objects, picked by the hash's two leading hex digits: writes
  * are strongly consistent and durable, and load spreads over many objects instead of funnelling
  * through one. Not one object per program: locally, workerd keeps every object it has touched in
  * memory (about 0.3 MB each, measured), which a sweep of thousands of programs cannot afford.
@@ -51,9 +51,7 @@ export class ProgramStore extends DurableObject<Env> {
   }
 }
 
-/** 16² shards, one per two leading hex digits. Changing it moves programs: it needs a migration. */
-export const PROGRAM_SHARDS = 256;
-
+/** One shard per two leading hex digits. Changing that moves programs: it needs a migration. */
 export function shardName(hash: string): string {
   return `programs-${hash.slice(0, 2)}`;
 }
