@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import { freePort } from "../scripts/workerd/free-port.ts";
 
 const run = promisify(execFile);
+const workerdBinary = (): string => createRequire(import.meta.url)("workerd").default;
 
 /** GET /warm runs one cached program; GET /cold?n= loads a never-seen one; GET /load?n= caches program n. */
 const LOADER_WORKER = `
@@ -55,9 +56,8 @@ const main :Workerd.Worker = (
 `,
   );
   const port = await freePort();
-  const workerd: string = createRequire(import.meta.url)("workerd").default;
   const child = spawn(
-    workerd,
+    workerdBinary(),
     ["serve", join(folder, "raw.capnp"), "--experimental", "--socket-addr", `http=127.0.0.1:${port}`],
     {
       stdio: "ignore",
@@ -66,6 +66,43 @@ const main :Workerd.Worker = (
   const origin = `http://127.0.0.1:${port}`;
   await waitFor(`${origin}/health`);
   return { origin, pid: child.pid, stop: () => kill(child) };
+}
+
+/**
+ * The floor for any design that keeps the app in another process than the programs (as the local
+ * runaway protection must): a second workerd that only forwards every request to raw workerd.
+ */
+export async function startOneHop(dir: string, upstream: Baseline): Promise<Baseline> {
+  const folder = resolve(dir);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(
+    join(folder, "front.js"),
+    `export default { fetch(request, env) { const url = new URL(request.url); return env.UP.fetch("http://up" + url.pathname + url.search); } };`,
+  );
+  writeFileSync(
+    join(folder, "front.capnp"),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .main), (name = "up", external = (address = "${new URL(upstream.origin).host}", http = ())) ],
+  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
+);
+const main :Workerd.Worker = (
+  modules = [ (name = "front.js", esModule = embed "front.js") ],
+  compatibilityDate = "2026-10-01",
+  bindings = [ (name = "UP", service = "up") ],
+);
+`,
+  );
+  const port = await freePort();
+  const child = spawn(
+    workerdBinary(),
+    ["serve", join(folder, "front.capnp"), "--experimental", "--socket-addr", `http=127.0.0.1:${port}`],
+    { stdio: "ignore" },
+  );
+  const origin = `http://127.0.0.1:${port}`;
+  await waitFor(`${origin}/health`);
+  // The isolates live upstream: memory is measured there.
+  return { origin, pid: upstream.pid, stop: () => kill(child) };
 }
 
 /** Every run is a new `node` process: the program's answer is what it prints. */

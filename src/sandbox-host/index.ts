@@ -16,13 +16,14 @@ import { KeyedWaiters } from "../record/waiters";
 import { ApiError, errorResponse } from "../respond/errors";
 import { programResponse } from "../respond/program-response";
 import { decodeRun } from "../sandbox/envelope";
-import { execute, type IsolateReuse, ProgramError } from "../sandbox/execute";
+import { execute, type IsolateReuse, ProgramError, prepare } from "../sandbox/execute";
 import {
   EXECUTE_PATH,
   HEALTH_PATH,
   INTERNAL_SECRET_HEADER,
   LOGS_PATH,
   OUTCOME_HEADER,
+  PREPARE_PATH,
   STORE_PATH,
   WARM_HEADER,
 } from "../sandbox/protocol";
@@ -161,16 +162,24 @@ export default {
     if (pathname.startsWith(LOGS_PATH)) {
       return Response.json(await takeTrace(decodeURIComponent(pathname.slice(LOGS_PATH.length))));
     }
-    if (pathname !== EXECUTE_PATH || request.method !== "POST") return new Response("not found", { status: 404 });
+    const known = pathname === EXECUTE_PATH || pathname === PREPARE_PATH;
+    if (!known || request.method !== "POST") return new Response("not found", { status: 404 });
     try {
       const run = await decodeRun(request);
+      const capabilities = () => ({
+        tails: [own.HostRunTail({ props: {} })],
+        env: { STORE: own.HostStoreAccess({ props: { hash: run.hash } }) },
+        ...(run.program.network ? { globalOutbound: own.HostEgressGateway({ props: { runId: run.runId } }) } : {}),
+      });
+      if (pathname === PREPARE_PATH) {
+        // A program loaded ahead of its first run keeps its isolate: it was submitted to be run.
+        seen.add(isolateId(run.hash, run.limits));
+        await prepare(env.LOADER, run, capabilities);
+        return answer(new Response(null, { status: 204 }), "ok");
+      }
       const executed = await execute(env.LOADER, run, {
         reuse: run.program.network ? "fresh" : reuseFor(isolateId(run.hash, run.limits)),
-        capabilities: () => ({
-          tails: [own.HostRunTail({ props: {} })],
-          env: { STORE: own.HostStoreAccess({ props: { hash: run.hash } }) },
-          ...(run.program.network ? { globalOutbound: own.HostEgressGateway({ props: { runId: run.runId } }) } : {}),
-        }),
+        capabilities,
       });
       return answer(programResponse(executed.response), "ok", executed.warm);
     } catch (error) {

@@ -3,11 +3,12 @@ import { ApiError, type ErrorCode } from "../respond/errors";
 import type { Program } from "../store/program";
 import { decodeOrFail } from "../validate/decode";
 import { inUserTerms, locate } from "./locate";
-import { RunOutcome } from "./outcome";
+import { ReadyOutcome, RunOutcome } from "./outcome";
 import { type Capabilities, isolateId, workerCode } from "./worker-code";
 
 interface Runner {
   run(request: Request, runId: string): Promise<unknown>;
+  ready(): Promise<unknown>;
 }
 
 /** One run of one program, as the sandbox needs it. */
@@ -55,16 +56,12 @@ export async function execute(
     capabilities?: () => Capabilities;
   } = {},
 ): Promise<Executed> {
-  if (!loader) {
-    throw new ApiError(
-      "loader_unavailable",
-      "Running code needs the Dynamic Worker Loader, which this deployment does not have. Programs can still be submitted and history still works; run locally with the README's dev line or deploy wrangler.jsonc to an account with Worker Loader access.",
-    );
-  }
   const { program, limits } = run;
   const code = () => workerCode(program, limits, options.capabilities?.());
   const worker =
-    (options.reuse ?? "cached") === "cached" ? loader.get(isolateId(run.hash, limits), code) : loader.load(code());
+    (options.reuse ?? "cached") === "cached"
+      ? present(loader).get(isolateId(run.hash, limits), code)
+      : present(loader).load(code());
   const runner = worker.getEntrypoint() as unknown as Runner;
   const outcome = decodeOrFail(
     RunOutcome,
@@ -85,6 +82,37 @@ export async function execute(
         outcome.warm,
       );
   }
+}
+
+/**
+ * Loads a program's cached isolate before its first run (at submit time): its top level runs now,
+ * a load error surfaces now, and the first run finds the isolate warm.
+ */
+export async function prepare(
+  loader: WorkerLoader | undefined,
+  target: Pick<Run, "hash" | "program" | "limits">,
+  capabilities?: () => Capabilities,
+): Promise<void> {
+  const { program, limits } = target;
+  const worker = present(loader).get(isolateId(target.hash, limits), () =>
+    workerCode(program, limits, capabilities?.()),
+  );
+  const runner = worker.getEntrypoint() as unknown as Runner;
+  const outcome = decodeOrFail(
+    ReadyOutcome,
+    await withWallClock(runner.ready()).catch((error: unknown) => runtimeFailure(program, error)),
+    "internal_error",
+    "runner readiness",
+  );
+  if (outcome.kind === "load_error") throw new ProgramError("load_error", outcome.message, {}, false);
+}
+
+function present(loader: WorkerLoader | undefined): WorkerLoader {
+  if (loader) return loader;
+  throw new ApiError(
+    "loader_unavailable",
+    "Running code needs the Dynamic Worker Loader, which this deployment does not have. Programs can still be submitted and history still works; run locally with the README's dev line or deploy wrangler.jsonc to an account with Worker Loader access.",
+  );
 }
 
 function withWallClock<T>(work: Promise<T>): Promise<T> {

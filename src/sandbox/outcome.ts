@@ -13,3 +13,9 @@ export const RunOutcome = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("load_error"), message: Schema.String, warm: Schema.Boolean }),
 ]);
 export type RunOutcome = typeof RunOutcome.Type;
+
+/** What the runner's ready() reports when a program is loaded at submit time. */
+export const ReadyOutcome = Schema.Union([
+  Schema.Struct({ kind: Schema.Literal("ready") }),
+  Schema.Struct({ kind: Schema.Literal("load_error"), message: Schema.String, warm: Schema.Boolean }),
+]);

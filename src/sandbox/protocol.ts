@@ -4,6 +4,8 @@
  */
 export const OUTCOME_HEADER = "x-promptlog-outcome";
 export const EXECUTE_PATH = "/execute";
+/** POST: load a program's isolate ahead of its first run (204, or our JSON error). */
+export const PREPARE_PATH = "/prepare";
 export const HEALTH_PATH = "/health";
 /** "1" when the program's isolate had run it before, "0" when it was new. */
 export const WARM_HEADER = "x-promptlog-warm";

@@ -10,6 +10,7 @@ import { decodeOrFail } from "../validate/decode";
 import { encodeRun } from "./envelope";
 import { execute, ProgramError, type Run } from "./execute";
 import { EXECUTE_PATH, OUTCOME_HEADER, WARM_HEADER } from "./protocol";
+import type { Capabilities } from "./worker-code";
 
 /** The caller's final response, and what the run's record says of it. */
 export interface RunResult {
@@ -41,11 +42,7 @@ export async function runProgram(
     // The gateway's props name the run, so a program with network gets a fresh isolate per run.
     const executed = await execute(env.LOADER, run, {
       ...(program.network ? { reuse: "fresh" } : {}),
-      capabilities: () => ({
-        tails: [exports.RunTail({ props: {} })],
-        env: { STORE: exports.StoreAccess({ props: { hash } }) },
-        ...(program.network ? { globalOutbound: exports.EgressGateway({ props: { runId } }) } : {}),
-      }),
+      capabilities: () => capabilitiesFor(hash, program, runId),
     });
     return { response: programResponse(executed.response), outcome: "ok", cold: !executed.warm, error: null };
   } catch (error) {
@@ -55,8 +52,17 @@ export async function runProgram(
   }
 }
 
+/** What this worker hands a program's isolate: our tail, its STORE, and for network its gateway. */
+export function capabilitiesFor(hash: string, program: Program, runId: string): Capabilities {
+  return {
+    tails: [exports.RunTail({ props: {} })],
+    env: { STORE: exports.StoreAccess({ props: { hash } }) },
+    ...(program.network ? { globalOutbound: exports.EgressGateway({ props: { runId } }) } : {}),
+  };
+}
+
 /** Our own JSON error, as the local sandbox runtime or its supervisor answers it. */
-const SandboxError = Schema.Struct({
+export const SandboxError = Schema.Struct({
   error: Schema.StructWithRest(
     Schema.Struct({
       code: Schema.Literals(Object.keys(ERROR_STATUS) as ErrorCode[]),

@@ -9,7 +9,9 @@ export const RUNNER_MODULE = "promptlog-runner.js";
 export const PROGRAM_MODULE = "program.js";
 
 // Shared by both runners: the error report, the warm flag (module state survives between runs of
-// one isolate), and the marker that ties this invocation's console output to the run.
+// one isolate), and the marker that ties this invocation's console output to the run. ready() is
+// called at submit time: loading the isolate then runs the program's top level and surfaces load
+// errors before anyone runs it, and the first run finds the isolate warm.
 const common = `
 let warm = false;
 function begin(runId) {
@@ -28,15 +30,22 @@ function describe(error, wasWarm) {
 export const MODULE_RUNNER = `import { WorkerEntrypoint } from "cloudflare:workers";
 import * as program from "./${PROGRAM_MODULE}";
 ${common}
+const NO_HANDLER = "The module's default export has no fetch(request) handler. Export an object such as: export default { fetch(request) { return new Response('hi') } }";
+function handlerOf(main, ctx, env) {
+  if (main && typeof main.fetch === "function") return (req) => main.fetch(req, env, ctx);
+  if (typeof main === "function" && typeof main.prototype?.fetch === "function") return (req) => new main(ctx, env).fetch(req);
+  return null;
+}
 export default class Runner extends WorkerEntrypoint {
+  async ready() {
+    if (!handlerOf(program.default, this.ctx, this.env)) return { kind: "load_error", message: NO_HANDLER, warm: false };
+    warm = true;
+    return { kind: "ready" };
+  }
   async run(request, runId) {
     const wasWarm = begin(runId);
-    const main = program.default;
-    let handle;
-    if (main && typeof main.fetch === "function") handle = (req) => main.fetch(req, this.env, this.ctx);
-    else if (typeof main === "function" && typeof main.prototype?.fetch === "function")
-      handle = (req) => new main(this.ctx, this.env).fetch(req);
-    else return { kind: "load_error", message: "The module's default export has no fetch(request) handler. Export an object such as: export default { fetch(request) { return new Response('hi') } }", warm: wasWarm };
+    const handle = handlerOf(program.default, this.ctx, this.env);
+    if (!handle) return { kind: "load_error", message: NO_HANDLER, warm: wasWarm };
     try {
       const response = await handle(request);
       if (!(response instanceof Response)) {
@@ -54,6 +63,10 @@ export const SNIPPET_RUNNER = `import { WorkerEntrypoint } from "cloudflare:work
 import snippet from "./${PROGRAM_MODULE}";
 ${common}
 export default class Runner extends WorkerEntrypoint {
+  async ready() {
+    warm = true;
+    return { kind: "ready" };
+  }
   async run(request, runId) {
     const wasWarm = begin(runId);
     const prompt = new URL(request.url).searchParams.get("prompt") ?? "";

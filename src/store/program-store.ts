@@ -60,8 +60,11 @@ function storeFor(env: Env, hash: string) {
   return env.PROGRAMS.get(env.PROGRAMS.idFromName(shardName(hash)));
 }
 
+/** Stores a program under the hash the caller computed from it; this isolate keeps it verified. */
 export async function saveProgram(env: Env, hash: string, program: Program) {
-  return storeFor(env, hash).put(hash, program);
+  const saved = await storeFor(env, hash).put(hash, program);
+  keep(hash, program);
+  return saved;
 }
 
 /**
@@ -88,7 +91,11 @@ export async function loadProgram(env: Env, hash: string): Promise<Program | nul
   if ((await hashProgram(program)) !== hash) {
     throw new Error(`stored program ${hash} does not match its hash`);
   }
+  keep(hash, program);
+  return program;
+}
+
+function keep(hash: string, program: Program) {
   verified.set(hash, program);
   if (verified.size > VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value ?? "");
-  return program;
 }

@@ -14,11 +14,11 @@ describe("run records on the README's dev line (programs in the separate sandbox
     await server?.stop();
   });
 
-  async function submit(code: string): Promise<string> {
+  async function submit(code: string, network = false): Promise<string> {
     const submitted = await fetch(`${server.origin}/submit`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ code }),
+      body: JSON.stringify(network ? { code, network } : { code }),
     });
     return ((await submitted.json()) as { url: string }).url;
   }
@@ -46,8 +46,11 @@ describe("run records on the README's dev line (programs in the separate sandbox
       [["info", 'hello {"from":"b"}']],
       [["info", 'hello {"from":"c"}']],
     ]);
-    // Locally a program's first run uses a throwaway isolate, the second a cached one, reused from then on.
-    expect(records.map((record) => record.cold)).toEqual([true, true, false]);
+    // The submit loaded the program's isolate, so even the first run finds it warm.
+    expect(records.map((record) => record.cold)).toEqual([false, false, false]);
+    // A program with network gets a new isolate for every run (its gateway names the run).
+    const networked = await submit("return prompt;", true);
+    expect([(await run(networked)).cold, (await run(networked)).cold]).toEqual([true, true]);
   });
 
   it("reports an error at the user's line", async () => {

@@ -29,6 +29,8 @@ export interface Submitted {
   hash: string;
   url: string;
   mode: "module" | "snippet";
+  /** The isolate was loaded at submit time. */
+  loaded: boolean;
 }
 
 export async function submit(code: string, mode?: "module" | "snippet"): Promise<Submitted> {

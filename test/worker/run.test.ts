@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, expectError, submit, unique } from "./helpers";
+import { call, expectError, postJson, submit, unique } from "./helpers";
 
 const REFERENCE_SNIPPET =
   "const words = prompt.split(' '); const reversed = words.reverse().join(' '); const result = { original: prompt, reversed, wordCount: words.length, timestamp: new Date().toISOString() };";
@@ -188,6 +188,24 @@ describe("run errors", () => {
     const snippet = await submit(unique("const x = ;"), "snippet");
     const snippetError = await expectError(await call(snippet.url), 422, "load_error");
     expect(snippetError.message).toMatch(/SyntaxError/);
+  });
+
+  it("loads a program at submit time, into the isolate its runs use; a load error shows in the submit's answer", async () => {
+    const counted = await submit(
+      unique("let loadedAt = Date.now(); let runs = 0; export default { fetch() { return Response.json({ loadedAt, runs: ++runs }) } }"),
+    );
+    expect(counted.loaded).toBe(true);
+    const first = (await (await call(counted.url)).json()) as { loadedAt: number; runs: number };
+    expect(first.runs).toBe(1);
+    expect(first.loadedAt).toBeLessThanOrEqual(Date.now());
+    expect(await (await call(counted.url)).json()).toEqual({ loadedAt: first.loadedAt, runs: 2 });
+
+    const broken = await postJson("/submit", { code: unique("export default { fetch( }") });
+    expect(broken.status).toBe(201);
+    const answer = (await broken.json()) as { loaded: boolean; loadError: { code: string; message: string } };
+    expect(answer.loaded).toBe(false);
+    expect(answer.loadError.code).toBe("load_error");
+    expect(answer.loadError.message).toMatch(/SyntaxError/);
   });
 
   it("answers 422 for a module without a default export, or one that throws while loading", async () => {

@@ -14,7 +14,13 @@ describe("POST /submit", () => {
     const body = (await first.json()) as { hash: string; url: string; mode: string };
     expect(body.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(body.hash).toBe(await sha256Hex(JSON.stringify({ code, mode: "snippet" })));
-    expect(body).toEqual({ hash: body.hash, url: `/run/${body.hash}`, mode: "snippet", network: false });
+    expect(body).toEqual({
+      hash: body.hash,
+      url: `/run/${body.hash}`,
+      mode: "snippet",
+      network: false,
+      loaded: true,
+    });
     expect(first.headers.get("location")).toBe(body.url);
 
     const again = await postJson("/submit", { code });
