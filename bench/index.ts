@@ -131,8 +131,7 @@ async function projectTarget(): Promise<{ target: Target; submitFirst: SubmitFir
         const warmed = Math.min(count, 120);
         for (let n = 0; n < warmed; n++) {
           const url = await submit(program(`memory-${n}`));
-          // Locally a program's first run uses a throwaway isolate; the second makes it warm.
-          await (await run(url)).arrayBuffer();
+          // The submit loaded the program's isolate; one run uses it.
           await (await run(url)).arrayBuffer();
         }
         return warmed;
