@@ -17,6 +17,8 @@ export default defineConfig({
               bindings: {
                 EGRESS_ALLOW: "api.example.test",
                 EGRESS_HEADERS: JSON.stringify({ "api.example.test": { authorization: "Bearer operator-secret" } }),
+                // npm packages come from the tests' own registry (test/worker/registry.ts).
+                NPM_REGISTRY: "https://registry.test",
               },
             },
           }),

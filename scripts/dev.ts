@@ -49,6 +49,7 @@ const app = new WorkerdProcess({
     internalSecret,
     // PROMPTLOG_RATE_LIMITS=off: for benchmarks, which are one client far past any sane limit.
     rateLimits: process.env.PROMPTLOG_RATE_LIMITS !== "off",
+    vars: { NPM_REGISTRY: process.env.NPM_REGISTRY },
   }),
   host: "localhost",
   port,

@@ -19,6 +19,8 @@ export interface Env {
   readonly EGRESS_ALLOW?: string;
   /** A secret: JSON { host: { header: value } } added to requests to those hosts. */
   readonly EGRESS_HEADERS?: string;
+  /** The npm registry multi-file programs' dependencies come from (default registry.npmjs.org). */
+  readonly NPM_REGISTRY?: string;
   /** Set only by the local dev supervisor: where its separate sandbox runtime listens. */
   readonly SANDBOX_URL?: string;
   /** Set only by the local dev supervisor: the sandbox runtime's key to /internal routes. */

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { type BuildOptions, build } from "esbuild";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 import { parse } from "jsonc-parser";
 
 interface WranglerConfig {
@@ -32,6 +32,8 @@ export async function buildApp(options: {
   internalSecret: string;
   /** Leave the rate limits out (benchmarks drive one client far past them). */
   rateLimits?: boolean;
+  /** vars of wrangler.jsonc to replace (from the environment). */
+  vars?: Record<string, string | undefined>;
   configPath?: string;
 }): Promise<string> {
   const dir = resolve(options.outdir);
@@ -50,7 +52,21 @@ export async function buildApp(options: {
     external: ["cloudflare:*", "node:*"],
     logLevel: "warning",
   };
-  await build({ ...common, entryPoints: [config.main], outfile: join(dir, "app.js") });
+  // WebAssembly the app imports (the worker bundler's esbuild) becomes a module of its own, as
+  // wrangler's CompiledWasm rule makes it.
+  const wasm = new Map<string, string>();
+  const wasmModules: Plugin = {
+    name: "wasm-modules",
+    setup(builder) {
+      builder.onResolve({ filter: /\.wasm$/ }, (args) => {
+        const path = resolve(args.resolveDir, args.path);
+        wasm.set(basename(path), path);
+        return { path: `./${basename(path)}`, external: true };
+      });
+    },
+  };
+  await build({ ...common, entryPoints: [config.main], outfile: join(dir, "app.js"), plugins: [wasmModules] });
+  for (const [name, path] of wasm) copyFileSync(path, join(dir, name));
   await build({ ...common, entryPoints: ["src/local-assets/index.ts"], outfile: join(dir, "assets.js") });
   await build({ ...common, entryPoints: ["src/local-ratelimit/index.ts"], outfile: join(dir, "ratelimit.js") });
 
@@ -59,7 +75,7 @@ export async function buildApp(options: {
     ...namespaces.map(
       (ns) => `(name = ${capnpString(ns.name)}, durableObjectNamespace = ${capnpString(ns.class_name)})`,
     ),
-    ...Object.entries(config.vars ?? {}).map(
+    ...Object.entries({ ...config.vars, ...definedOnly(options.vars ?? {}) }).map(
       ([name, value]) => `(name = ${capnpString(name)}, json = ${capnpString(JSON.stringify(value))})`,
     ),
     `(name = "SANDBOX_URL", text = ${capnpString(options.sandboxUrl)})`,
@@ -93,7 +109,9 @@ const ratelimit :Workerd.Worker = (
   compatibilityDate = ${capnpString(config.compatibility_date)},
 );
 const app :Workerd.Worker = (
-  modules = [ (name = "app.js", esModule = embed "app.js") ],
+  modules = [
+    ${['(name = "app.js", esModule = embed "app.js")', ...[...wasm.keys()].map((name) => `(name = ${capnpString(name)}, wasm = embed ${capnpString(name)})`)].join(",\n    ")}
+  ],
   compatibilityDate = ${capnpString(config.compatibility_date)},
   compatibilityFlags = [${flags}],
   bindings = [
@@ -109,4 +127,8 @@ const app :Workerd.Worker = (
   const configPath = join(dir, "app.capnp");
   writeFileSync(configPath, capnp);
   return configPath;
+}
+
+function definedOnly(vars: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(vars).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -4,6 +4,10 @@ import { oncePerEnv } from "./once-per-env";
 
 /** Request size limits, in bytes of UTF-8. */
 export const MAX_CODE_BYTES = 256 * 1024;
+/** Files in one multi-file program (their sizes count towards MAX_CODE_BYTES together). */
+export const MAX_FILES = 50;
+/** What a build may produce, npm dependencies included: it is stored with the program. */
+export const MAX_BUILT_BYTES = 1024 * 1024;
 export const MAX_PROMPT_BYTES = 16 * 1024;
 export const MAX_RUN_BODY_BYTES = 1024 * 1024;
 /** The submit body is JSON around the code: room for escaping, still bounded. */

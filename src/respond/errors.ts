@@ -17,9 +17,13 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   load_error: 422,
+  compile_error: 422,
+  import_not_found: 422,
+  dependency_unavailable: 422,
   program_exception: 502,
   limit_exceeded: 503,
   loader_unavailable: 503,
+  bundler_unavailable: 503,
   run_timeout: 504,
   internal_error: 500,
 } as const;

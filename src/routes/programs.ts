@@ -15,6 +15,7 @@ export const programRoutes = new Hono<AppEnv>().get("/api/programs/:hash", async
     url: `/run/${hash}`,
     mode: program.mode,
     network: program.network === true,
-    code: program.code,
+    ...(program.files ? { files: program.files, main: program.main } : { code: program.code }),
+    ...(program.language ? { language: program.language } : {}),
   });
 });

@@ -1,22 +1,22 @@
 import { Hono } from "hono";
-import { MAX_CODE_BYTES, MAX_SUBMIT_BODY_BYTES, utf8Bytes } from "../config/limits";
+import { buildProgram } from "../build/build-program";
+import { programSource } from "../build/source";
+import { MAX_CODE_BYTES, MAX_SUBMIT_BODY_BYTES } from "../config/limits";
 import type { AppEnv } from "../env";
 import { formatBytes, limitBody } from "../request/body-limit";
 import { readJsonBody } from "../request/json-body";
 import { rateLimit } from "../request/rate-limit";
-import { ApiError } from "../respond/errors";
 import { prepareProgram } from "../sandbox/prepare-program";
-import { detectMode } from "../store/detect-mode";
 import { hashProgram } from "../store/hash";
-import type { Program } from "../store/program";
-import { saveProgram } from "../store/program-store";
+import { loadProgram, saveProgram } from "../store/program-store";
 import { decodeOrFail } from "../validate/decode";
 import { SubmitRequest } from "../validate/schemas";
 
 const codeTooLarge = `The code is larger than ${formatBytes(MAX_CODE_BYTES)}.`;
 
 /**
- * POST /submit: validate, hash, store, then load the program's isolate so its first run is warm.
+ * POST /submit: validate, build (TypeScript, several files, npm packages), hash, store, then load the
+ * program's isolate so its first run is warm.
  * 201 for a new program, 200 when it was already stored; a program that cannot load is still
  * stored (its runs answer the same load error), and the answer says why it did not load.
  */
@@ -26,14 +26,12 @@ export const submitRoutes = new Hono<AppEnv>().post(
   limitBody(MAX_SUBMIT_BODY_BYTES, "code_too_large", codeTooLarge),
   async (c) => {
     const body = decodeOrFail(SubmitRequest, await readJsonBody(c));
-    if (utf8Bytes(body.code) > MAX_CODE_BYTES) throw new ApiError("code_too_large", codeTooLarge);
-    const program: Program = {
-      mode: body.mode ?? (await detectMode(body.code)),
-      code: body.code,
-      ...(body.network ? { network: true } : {}),
-    };
-    const hash = await hashProgram(program);
-    const { created } = await saveProgram(c.env, hash, program);
+    const source = await programSource(body);
+    const hash = await hashProgram(source);
+    // A program already stored was built when it was first submitted: never build it twice.
+    const stored = await loadProgram(c.env, hash);
+    const program = stored ?? (await buildProgram(c.env, source));
+    const { created } = stored ? { created: false } : await saveProgram(c.env, hash, program);
     const url = `/run/${hash}`;
     if (created) c.header("location", url);
     const prepared = await prepareProgram(c.env, hash, program);
@@ -43,6 +41,8 @@ export const submitRoutes = new Hono<AppEnv>().post(
         url,
         mode: program.mode,
         network: program.network === true,
+        ...(program.language ? { language: program.language } : {}),
+        ...(program.main ? { main: program.main } : {}),
         loaded: prepared.loaded,
         ...(prepared.loaded || !prepared.error ? {} : { loadError: prepared.error }),
       },

@@ -18,6 +18,12 @@ const RunMeta = Schema.Struct({
   contentType: Schema.optional(Schema.String),
 });
 
+/** What was built from the program at submit time, when it needed building. */
+const CompiledMeta = Schema.Struct({
+  mainModule: Schema.String,
+  modules: Schema.Record(Schema.String, Schema.String),
+});
+
 export async function encodeRun(run: Run): Promise<FormData> {
   const form = new FormData();
   const meta: typeof RunMeta.Type = {
@@ -32,6 +38,7 @@ export async function encodeRun(run: Run): Promise<FormData> {
   };
   form.set("meta", JSON.stringify(meta));
   form.set("code", run.program.code);
+  if (run.program.compiled) form.set("compiled", JSON.stringify(run.program.compiled));
   if (meta.method === "POST") form.set("body", new Blob([await run.request.arrayBuffer()]));
   return form;
 }
@@ -43,12 +50,17 @@ export async function decodeRun(request: Request): Promise<Run> {
   if (typeof code !== "string" || typeof rawMeta !== "string") throw new Error("malformed sandbox run");
   const meta = decodeOrFail(RunMeta, JSON.parse(rawMeta), "internal_error", "sandbox run");
   const body = form.get("body");
+  const rawCompiled = form.get("compiled");
+  const compiled =
+    typeof rawCompiled === "string"
+      ? decodeOrFail(CompiledMeta, JSON.parse(rawCompiled), "internal_error", "sandbox run")
+      : undefined;
   const headers = new Headers();
   if (meta.contentType) headers.set("content-type", meta.contentType);
   return {
     hash: meta.hash,
     runId: meta.runId,
-    program: { mode: meta.mode, code, ...(meta.network ? { network: true } : {}) },
+    program: { mode: meta.mode, code, ...(meta.network ? { network: true } : {}), ...(compiled ? { compiled } : {}) },
     limits: meta.limits,
     request: new Request(meta.url, {
       method: meta.method,

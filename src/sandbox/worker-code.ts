@@ -27,7 +27,7 @@ export function workerCode(
     mainModule: RUNNER_MODULE,
     modules: {
       [RUNNER_MODULE]: isModule ? MODULE_RUNNER : SNIPPET_RUNNER,
-      [PROGRAM_MODULE]: isModule ? program.code : snippetModule(program.code),
+      ...programModules(program),
     },
     env: capabilities.env ?? {},
     globalOutbound: capabilities.globalOutbound ?? null,
@@ -39,4 +39,15 @@ export function workerCode(
 /** Isolates are cached per program and per limits, so changed limits never reuse an old isolate. */
 export function isolateId(hash: string, limits: RunLimits): string {
   return `${hash}:${limits.cpuMs}:${limits.subRequests}`;
+}
+
+/** The program as modules: as written, or as built at submit time (the runner imports PROGRAM_MODULE). */
+function programModules(program: Program): Record<string, string> {
+  const { compiled } = program;
+  if (!compiled) return { [PROGRAM_MODULE]: program.mode === "module" ? program.code : snippetModule(program.code) };
+  if (compiled.mainModule === PROGRAM_MODULE) return { ...compiled.modules };
+  return {
+    ...compiled.modules,
+    [PROGRAM_MODULE]: `export { default } from ${JSON.stringify(`./${compiled.mainModule}`)};\n`,
+  };
 }

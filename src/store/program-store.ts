@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import type { Mode } from "../validate/schemas";
 import { hashProgram } from "./hash";
-import type { Program } from "./program";
+import type { Compiled, Program } from "./program";
 
 /**
  * Programs live in 256 Durable Objects, picked by the hash's two leading hex digits: writes
@@ -25,16 +25,28 @@ export class ProgramStore extends DurableObject<Env> {
     if (!columns.some((column) => column.name === "network")) {
       ctx.storage.sql.exec("ALTER TABLE program ADD COLUMN network INTEGER NOT NULL DEFAULT 0");
     }
+    // TypeScript and multi-file programs: their source beyond code (language, files, main) and
+    // what was built from it, as JSON; NULL for plain one-file JavaScript.
+    if (!columns.some((column) => column.name === "source")) {
+      ctx.storage.sql.exec("ALTER TABLE program ADD COLUMN source TEXT");
+      ctx.storage.sql.exec("ALTER TABLE program ADD COLUMN compiled TEXT");
+    }
   }
 
   /** Stores the program once; a second put of the same hash leaves the first copy untouched. */
   put(hash: string, program: Program): { created: boolean } {
+    const source =
+      program.language || program.files
+        ? JSON.stringify({ language: program.language, files: program.files, main: program.main })
+        : null;
     const cursor = this.ctx.storage.sql.exec(
-      "INSERT INTO program (hash, mode, code, network, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+      "INSERT INTO program (hash, mode, code, network, source, compiled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
       hash,
       program.mode,
       program.code,
       program.network ? 1 : 0,
+      source,
+      program.compiled ? JSON.stringify(program.compiled) : null,
       Date.now(),
     );
     return { created: cursor.rowsWritten > 0 };
@@ -42,12 +54,21 @@ export class ProgramStore extends DurableObject<Env> {
 
   get(hash: string): Program | null {
     const row = this.ctx.storage.sql
-      .exec<{ mode: Mode; code: string; network: number }>(
-        "SELECT mode, code, network FROM program WHERE hash = ?",
+      .exec<{ mode: Mode; code: string; network: number; source: string | null; compiled: string | null }>(
+        "SELECT mode, code, network, source, compiled FROM program WHERE hash = ?",
         hash,
       )
       .toArray()[0];
-    return row ? { mode: row.mode, code: row.code, ...(row.network ? { network: true } : {}) } : null;
+    if (!row) return null;
+    const extra = row.source ? (JSON.parse(row.source) as Pick<Program, "language" | "files" | "main">) : {};
+    return {
+      mode: row.mode,
+      code: row.code,
+      ...(row.network ? { network: true } : {}),
+      ...(extra.language ? { language: extra.language } : {}),
+      ...(extra.files ? { files: extra.files, main: extra.main } : {}),
+      ...(row.compiled ? { compiled: JSON.parse(row.compiled) as Compiled } : {}),
+    };
   }
 }
 
@@ -87,7 +108,8 @@ export async function loadProgram(env: Env, hash: string): Promise<Program | nul
   }
   const stored = await storeFor(env, hash).get(hash);
   if (!stored) return null;
-  const program: Program = { mode: stored.mode, code: stored.code, ...(stored.network ? { network: true } : {}) };
+  // The hash covers the source; what was built from it is not part of the address.
+  const program = stored;
   if ((await hashProgram(program)) !== hash) {
     throw new Error(`stored program ${hash} does not match its hash`);
   }

@@ -3,9 +3,29 @@ import { Schema } from "effect";
 export const Mode = Schema.Literals(["module", "snippet"]);
 export type Mode = typeof Mode.Type;
 
-/** POST /submit body. Sizes are checked after decoding so they can answer 413, not 400. */
+export const Language = Schema.Literals(["js", "ts"]);
+export type Language = typeof Language.Type;
+
+/**
+ * A file's path in a multi-file program: relative, forward slashes, no `..`, and an extension the
+ * builder knows (code, JSON, text).
+ */
+export const FilePath = Schema.String.check(
+  Schema.isPattern(/^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9_@.\-/]{1,200}\.(?:ts|tsx|js|mjs|jsx|json|txt|md)$/, {
+    message:
+      "file paths are relative (src/index.ts), use letters, digits, _ @ . - and /, no `..`, and end in .ts, .tsx, .js, .mjs, .jsx, .json, .txt or .md",
+  }),
+);
+
+/**
+ * POST /submit body: one file as `code` (JavaScript, or TypeScript with language "ts"), or several
+ * as `files` with their entry point `main`. Sizes are checked after decoding so they can answer 413.
+ */
 export const SubmitRequest = Schema.Struct({
-  code: Schema.String.check(Schema.isMinLength(1, { message: "code must not be empty" })),
+  code: Schema.optional(Schema.String.check(Schema.isMinLength(1, { message: "code must not be empty" }))),
+  files: Schema.optional(Schema.Record(FilePath, Schema.String)),
+  main: Schema.optional(FilePath),
+  language: Schema.optional(Language),
   mode: Schema.optional(Mode),
   /** Run with the operator's egress policy instead of no network at all. Part of the hash. */
   network: Schema.optional(Schema.Boolean),

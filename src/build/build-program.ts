@@ -1,0 +1,34 @@
+import { MAX_BUILT_BYTES, utf8Bytes } from "../config/limits";
+import type { Env } from "../env";
+import { formatBytes } from "../request/body-limit";
+import { ApiError } from "../respond/errors";
+import type { Program } from "../store/program";
+import { bundleFiles, NPM_REGISTRY } from "./bundle-files";
+import { compileTypeScript } from "./typescript";
+
+let builds = 0;
+
+/** How many programs this isolate has built: runs never build, only submits do. */
+export function buildCount(): number {
+  return builds;
+}
+
+/**
+ * Builds what the loader runs, once, at submit time: one-file TypeScript is stripped of its types,
+ * several files are bundled with their npm dependencies; plain JavaScript runs as it is.
+ */
+export async function buildProgram(env: Env, source: Program): Promise<Program> {
+  if (!source.files && source.language !== "ts") return source;
+  builds++;
+  const compiled = source.files
+    ? await bundleFiles(source, env.NPM_REGISTRY || NPM_REGISTRY)
+    : compileTypeScript(source);
+  const size = Object.values(compiled.modules).reduce((total, module) => total + utf8Bytes(module), 0);
+  if (size > MAX_BUILT_BYTES) {
+    throw new ApiError(
+      "code_too_large",
+      `The built program (with its dependencies) is ${formatBytes(size)}, over ${formatBytes(MAX_BUILT_BYTES)}.`,
+    );
+  }
+  return { ...source, compiled };
+}
