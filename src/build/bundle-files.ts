@@ -30,7 +30,9 @@ export async function bundleFiles(program: Program, registry: string): Promise<C
     if (error instanceof ApiError) throw error;
     throw buildError(error);
   }
-  const failed = (result.warnings ?? []).map((warning) => /^Failed to install (\S+?): (.*)$/s.exec(warning)).find(Boolean);
+  const failed = (result.warnings ?? [])
+    .map((warning) => /^Failed to install (\S+?): (.*)$/s.exec(warning))
+    .find(Boolean);
   if (failed) {
     throw new ApiError(
       "dependency_unavailable",
@@ -56,9 +58,14 @@ function textModules(modules: Record<string, unknown>): Record<string, string> {
 function buildError(error: unknown): ApiError {
   const messages = (error as { errors?: BuildMessage[] }).errors ?? [];
   const first = messages[0];
-  if (!first) return new ApiError("compile_error", `The build failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (!first)
+    return new ApiError("compile_error", `The build failed: ${error instanceof Error ? error.message : String(error)}`);
   const location = first.location
-    ? { file: first.location.file.replace(/^virtual:/, ""), line: first.location.line, column: first.location.column + 1 }
+    ? {
+        file: first.location.file.replace(/^virtual:/, ""),
+        line: first.location.line,
+        column: first.location.column + 1,
+      }
     : null;
   const where = location ? `${location.file}:${location.line}:${location.column}: ` : "";
   const unresolved = /^Could not resolve "([^"]+)"/.exec(first.text);

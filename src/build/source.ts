@@ -20,7 +20,8 @@ export async function programSource(body: SubmitRequest): Promise<Program> {
     if (paths.length === 0) throw invalid("files must name at least one file.");
     if (paths.length > MAX_FILES) throw invalid(`A program has at most ${MAX_FILES} files.`);
     const size = paths.reduce((total, path) => total + utf8Bytes(path) + utf8Bytes(body.files?.[path] ?? ""), 0);
-    if (size > MAX_CODE_BYTES) throw new ApiError("code_too_large", `The files are larger than ${formatBytes(MAX_CODE_BYTES)} in all.`);
+    if (size > MAX_CODE_BYTES)
+      throw new ApiError("code_too_large", `The files are larger than ${formatBytes(MAX_CODE_BYTES)} in all.`);
     const main = body.main ?? DEFAULT_MAINS.find((path) => path in (body.files ?? {}));
     if (!main) throw invalid(`Name the entry point as main (no ${DEFAULT_MAINS.join(", ")} among the files).`);
     if (!(main in body.files)) throw invalid(`main names ${main}, which is not among the files.`);

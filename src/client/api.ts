@@ -1,5 +1,6 @@
 /** The playground's calls to our own HTTP API. */
 import type { HistoryEntry, RunRecord } from "../record/history-entry";
+import type { ProgramSource } from "./files";
 
 export type { HistoryEntry, RunRecord };
 
@@ -33,13 +34,14 @@ async function asResult(response: Response, started: number): Promise<RunResult>
   };
 }
 
-/** Submits the code; answers the stored program, or the failed response as a RunResult. */
-export async function submit(code: string, mode: string): Promise<Submitted | RunResult> {
+/** Submits the program; answers the stored program, or the failed response as a RunResult. */
+export async function submit(source: ProgramSource, mode: string): Promise<Submitted | RunResult> {
   const started = performance.now();
   const response = await fetch("/submit", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify(mode ? { code, mode } : { code }),
+    // Several files are a module: the mode applies to one file only.
+    body: JSON.stringify(mode && "code" in source ? { ...source, mode } : source),
   });
   if (!response.ok) return asResult(response, started);
   return (await response.json()) as Submitted;
@@ -78,9 +80,9 @@ export async function clearHistory(): Promise<boolean> {
   return (await fetch("/api/history", { method: "DELETE" })).ok;
 }
 
-export async function program(hash: string): Promise<{ code: string; mode: string } | null> {
+export async function program(hash: string): Promise<(ProgramSource & { mode: string }) | null> {
   const response = await fetch(`/api/programs/${hash}`);
-  return response.ok ? ((await response.json()) as { code: string; mode: string }) : null;
+  return response.ok ? ((await response.json()) as ProgramSource & { mode: string }) : null;
 }
 
 /** The run's record once its console has arrived (the tail reports just after the run); null if it never does. */

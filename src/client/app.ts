@@ -3,6 +3,7 @@ import * as api from "./api";
 import { clearConsole, renderConsole } from "./console-view";
 import { createEditor } from "./editor";
 import { explain } from "./explain";
+import { fileTabs, type ProgramSource } from "./files";
 import { showResponse } from "./response-view";
 import { tabs } from "./tabs";
 
@@ -29,6 +30,9 @@ const consolePanel = $("console");
 const consoleCount = $("console-count");
 const editor = createEditor($<HTMLTextAreaElement>("code"), $("error-at"), () => form.requestSubmit());
 tabs(document.querySelector<HTMLElement>('[role="tablist"]') as HTMLElement);
+const files = fileTabs($("file-tabs"), $<HTMLButtonElement>("add-file"), $<HTMLSelectElement>("language"), editor);
+// A shared program with several files or in TypeScript comes with the page, beside its first file.
+files.load(form.dataset.program ? (JSON.parse(form.dataset.program) as ProgramSource) : { code: editor.value });
 
 function showStatus(state: "idle" | "busy" | "ok" | "error", text: string) {
   status.dataset.state = state;
@@ -61,9 +65,10 @@ async function runProgram() {
   editor.showError(null);
   clearConsole(consolePanel, consoleCount);
   try {
-    const submitted = await api.submit(editor.value, mode.value);
+    const submitted = await api.submit(files.current(), mode.value);
     if (!("hash" in submitted)) {
       showResult(submitted);
+      showBuildError(submitted);
       return;
     }
     programUrl.href = submitted.url;
@@ -82,6 +87,20 @@ async function runProgram() {
   } finally {
     runButton.disabled = false;
     runButton.removeAttribute("aria-busy");
+  }
+}
+
+/** A submit refused for the program's source (syntax, a missing import): its file, line and column. */
+function showBuildError(result: api.RunResult) {
+  try {
+    const { error } = JSON.parse(result.body) as {
+      error?: { message?: string; location?: { file?: string; line: number; column: number } | null };
+    };
+    if (!error?.location) return;
+    if (error.location.file) files.show(error.location.file);
+    editor.showError(error.location, error.message ?? "");
+  } catch {
+    // not our JSON error: nothing to point at
   }
 }
 
@@ -149,7 +168,7 @@ for (const field of [prompt, body] as HTMLElement[]) {
 
 for (const button of document.querySelectorAll<HTMLButtonElement>("[data-example]")) {
   button.addEventListener("click", () => {
-    editor.value = button.dataset.code ?? "";
+    files.load({ code: button.dataset.code ?? "" });
     mode.value = button.dataset.mode ?? "";
     prompt.value = button.dataset.prompt ?? "";
     body.value = button.dataset.body ?? "";
@@ -164,8 +183,8 @@ historyList.addEventListener("click", async (event) => {
   prompt.value = button.dataset.prompt ?? "";
   const stored = await api.program(button.dataset.hash ?? "");
   if (stored) {
-    editor.value = stored.code;
-    mode.value = stored.mode;
+    files.load(stored);
+    mode.value = "files" in stored ? "module" : stored.mode;
   }
   prompt.focus();
 });

@@ -29,7 +29,11 @@ export interface Program {
 export function canonicalForm(program: Program): string {
   const network = program.network ? { network: true } : {};
   if (program.files) {
-    const files = Object.fromEntries(Object.keys(program.files).sort().map((path) => [path, program.files?.[path]]));
+    const files = Object.fromEntries(
+      Object.keys(program.files)
+        .sort()
+        .map((path) => [path, program.files?.[path]]),
+    );
     return JSON.stringify({ files, main: program.main, mode: program.mode, ...network });
   }
   // Options appear only when set, so every program without them keeps the hash it always had.

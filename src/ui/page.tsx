@@ -19,7 +19,12 @@ interface PageProps {
 export function PlaygroundPage({ examples, history, runnable, shared, notice, styleNonce }: PageProps) {
   const first = examples[0];
   const start = shared
-    ? { code: shared.program.code, mode: shared.program.mode, prompt: "", body: undefined }
+    ? {
+        code: shared.program.files?.[shared.program.main ?? ""] ?? shared.program.code,
+        mode: shared.program.mode,
+        prompt: "",
+        body: undefined,
+      }
     : { code: first?.code ?? "", mode: first?.mode ?? "", prompt: first?.prompt ?? "", body: first?.body };
   return (
     <html lang="en">
@@ -80,7 +85,21 @@ export function PlaygroundPage({ examples, history, runnable, shared, notice, st
                 </button>
               ))}
             </fieldset>
-            <form id="run-form" class="run-form" method="post" action="/submit">
+            <form id="run-form" class="run-form" method="post" action="/submit" data-program={startProgram(shared)}>
+              <div class="file-bar">
+                <nav id="file-tabs" class="file-tabs" aria-label="Files" />
+                <button type="button" id="add-file" class="add-file">
+                  + File
+                </button>
+                <label class="language">
+                  <span class="field-label">Language</span>
+                  <select id="language" name="language">
+                    <option value="js">JavaScript</option>
+                    <option value="ts">TypeScript</option>
+                  </select>
+                </label>
+              </div>
+              {/* Right before the editor: the skip link lands here, and Tab goes on into the code. */}
               <label class="field-label" id="code-label" for="code" tabindex={-1}>
                 Code
               </label>
@@ -259,4 +278,12 @@ function HistoryItem({ entry }: { entry: HistoryEntry }) {
       </button>
     </li>
   );
+}
+
+/** A shared program's files or language, for the page's script; none for one JavaScript file. */
+function startProgram(shared: PageProps["shared"]): string | undefined {
+  const program = shared?.program;
+  if (program?.files) return JSON.stringify({ files: program.files, main: program.main });
+  if (program?.language === "ts") return JSON.stringify({ code: program.code, language: "ts" });
+  return undefined;
 }

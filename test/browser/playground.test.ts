@@ -244,4 +244,32 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     expect(background).toBe("rgb(17, 18, 22)");
     await page.screenshot({ path: `${ARTIFACTS}/dark.png`, fullPage: true });
   });
+
+  it("shows a TypeScript program's files as tabs, runs them, and points a syntax error at its file", async () => {
+    const page = await open();
+    await page.locator("#language").selectOption("ts");
+    await expect.poll(() => page.locator("#file-tabs").textContent()).toBe("index.ts");
+    await setCode(
+      page,
+      'import { shout } from "./util";\nexport default { fetch(req: Request): Response { return new Response(shout(new URL(req.url).searchParams.get("q") ?? "")) } };',
+    );
+    page.once("dialog", (dialog) => void dialog.accept("util.ts"));
+    await page.locator("#add-file").click();
+    await expect.poll(() => page.locator("#file-tabs .file-open").allTextContents()).toEqual(["index.ts", "util.ts"]);
+    await setCode(page, "export const shout = (text: string): string => text.toUpperCase() + '!';");
+    await page.locator("#prompt").fill("tabs");
+    await page.locator("#run").click();
+    await expect.poll(() => page.locator("#output").textContent()).toBe("TABS!");
+    await page.screenshot({ path: `${ARTIFACTS}/files.png`, fullPage: true });
+
+    // A syntax error in the second file: its tab opens and the line is named.
+    await page.locator("#file-tabs .file-open", { hasText: "index.ts" }).click();
+    expect(await code(page)).toContain('from "./util"');
+    await page.locator("#file-tabs .file-open", { hasText: "util.ts" }).click();
+    await setCode(page, "export const ok = 1;\nexport const shout = (;");
+    await page.locator("#file-tabs .file-open", { hasText: "index.ts" }).click();
+    await page.locator("#run").click();
+    await expect.poll(() => page.locator("#error-at").textContent()).toMatch(/^Line 2, column \d+/);
+    expect(await page.locator('#file-tabs .file-open[aria-current="true"]').textContent()).toBe("util.ts");
+  });
 });

@@ -192,7 +192,9 @@ describe("run errors", () => {
 
   it("loads a program at submit time, into the isolate its runs use; a load error shows in the submit's answer", async () => {
     const counted = await submit(
-      unique("let loadedAt = Date.now(); let runs = 0; export default { fetch() { return Response.json({ loadedAt, runs: ++runs }) } }"),
+      unique(
+        "let loadedAt = Date.now(); let runs = 0; export default { fetch() { return Response.json({ loadedAt, runs: ++runs }) } }",
+      ),
     );
     expect(counted.loaded).toBe(true);
     const first = (await (await call(counted.url)).json()) as { loadedAt: number; runs: number };

@@ -14,7 +14,8 @@ interface Submitted {
 
 async function submitFiles(body: Record<string, unknown>): Promise<Submitted> {
   const response = await postJson("/submit", body);
-  if (![200, 201].includes(response.status)) throw new Error(`submit answered ${response.status}: ${await response.text()}`);
+  if (![200, 201].includes(response.status))
+    throw new Error(`submit answered ${response.status}: ${await response.text()}`);
   return response.json();
 }
 
@@ -48,7 +49,8 @@ describe("TypeScript and multi-file programs", () => {
         "src/index.ts": unique(
           `import { shout, Tone } from "./util";\ninterface Reply { text: string; tone: Tone }\nexport default {\n  fetch(request: Request): Response {\n    const reply: Reply = { text: shout(new URL(request.url).searchParams.get("q") ?? ""), tone: Tone.Loud };\n    return Response.json(reply);\n  },\n};`,
         ),
-        "src/util.ts": "export enum Tone { Quiet = 1, Loud = 2 }\nexport function shout(text: string): string {\n  return text.toUpperCase() + '!';\n}\n",
+        "src/util.ts":
+          "export enum Tone { Quiet = 1, Loud = 2 }\nexport function shout(text: string): string {\n  return text.toUpperCase() + '!';\n}\n",
       },
     });
     expect(program).toMatchObject({ mode: "module", main: "src/index.ts", loaded: true });
@@ -58,7 +60,9 @@ describe("TypeScript and multi-file programs", () => {
   it("imports JSON and text files", async () => {
     const program = await submitFiles({
       files: {
-        "index.ts": unique(`import config from "./config.json";\nimport note from "./note.txt";\nexport default { fetch() { return Response.json({ limit: config.limit, note }) } };`),
+        "index.ts": unique(
+          `import config from "./config.json";\nimport note from "./note.txt";\nexport default { fetch() { return Response.json({ limit: config.limit, note }) } };`,
+        ),
         "config.json": JSON.stringify({ limit: 3 }),
         "note.txt": "plain words",
       },
@@ -69,7 +73,9 @@ describe("TypeScript and multi-file programs", () => {
   it("answers 422 naming a missing relative import, with its file and line", async () => {
     const response = await postJson("/submit", {
       files: {
-        "src/index.ts": unique(`import { helper } from "./helpers";\nexport default { fetch() { return new Response(helper()) } };`),
+        "src/index.ts": unique(
+          `import { helper } from "./helpers";\nexport default { fetch() { return new Response(helper()) } };`,
+        ),
       },
     });
     const error = await expectError(response, 422, "import_not_found");
@@ -82,7 +88,9 @@ describe("TypeScript and multi-file programs", () => {
     for (const name of ["unreachable-pkg", "missing-pkg"]) {
       const response = await postJson("/submit", {
         files: {
-          "index.ts": unique(`import thing from "${name}";\nexport default { fetch() { return new Response(String(thing)) } };`),
+          "index.ts": unique(
+            `import thing from "${name}";\nexport default { fetch() { return new Response(String(thing)) } };`,
+          ),
           "package.json": JSON.stringify({ dependencies: { [name]: "^1.0.0" } }),
         },
       });
@@ -93,7 +101,9 @@ describe("TypeScript and multi-file programs", () => {
   });
 
   it("bundles a package from the registry; the same file set in another order hashes the same", async () => {
-    const index = unique(`import greet from "tiny-greet";\nexport default { fetch(req: Request) { return new Response(greet(new URL(req.url).searchParams.get("q") ?? "")) } };`);
+    const index = unique(
+      `import greet from "tiny-greet";\nexport default { fetch(req: Request) { return new Response(greet(new URL(req.url).searchParams.get("q") ?? "")) } };`,
+    );
     const manifest = JSON.stringify({ dependencies: { "tiny-greet": "^1.0.0" } });
     const program = await submitFiles({ files: { "index.ts": index, "package.json": manifest } });
     expect(await (await call(`${program.url}?q=ada`)).text()).toBe("hello, ada");
@@ -104,7 +114,9 @@ describe("TypeScript and multi-file programs", () => {
   it("names the second file and its line for a syntax error there", async () => {
     const response = await postJson("/submit", {
       files: {
-        "src/index.ts": unique(`import { value } from "./second";\nexport default { fetch() { return new Response(String(value)) } };`),
+        "src/index.ts": unique(
+          `import { value } from "./second";\nexport default { fetch() { return new Response(String(value)) } };`,
+        ),
         "src/second.ts": "export const ok = 1;\n\nexport const value = (;\n",
       },
     });
@@ -116,7 +128,9 @@ describe("TypeScript and multi-file programs", () => {
   it("builds once at submit time: warm runs of a bundled program do no compile work", async () => {
     const program = await submitFiles({
       files: {
-        "index.ts": unique(`import greet from "tiny-greet";\nlet runs: number = 0;\nexport default { fetch() { return new Response(greet(String(++runs))) } };`),
+        "index.ts": unique(
+          `import greet from "tiny-greet";\nlet runs: number = 0;\nexport default { fetch() { return new Response(greet(String(++runs))) } };`,
+        ),
         "package.json": JSON.stringify({ dependencies: { "tiny-greet": "1.2.3" } }),
       },
     });
@@ -128,19 +142,31 @@ describe("TypeScript and multi-file programs", () => {
     }
     expect(buildCount()).toBe(builds);
     // Submitting the same program again reuses what was built.
-    await submitFiles({ files: { "package.json": JSON.stringify({ dependencies: { "tiny-greet": "1.2.3" } }), "index.ts": (await (await call(`/api/programs/${program.hash}`)).json() as { files: Record<string, string> }).files["index.ts"] } });
+    await submitFiles({
+      files: {
+        "package.json": JSON.stringify({ dependencies: { "tiny-greet": "1.2.3" } }),
+        "index.ts": ((await (await call(`/api/programs/${program.hash}`)).json()) as { files: Record<string, string> })
+          .files["index.ts"],
+      },
+    });
     expect(buildCount()).toBe(builds);
   });
 
   it("refuses files with a path outside the program, and code with files", async () => {
-    await expectError(await postJson("/submit", { files: { "../escape.ts": "export default {}" } }), 400, "invalid_request");
+    await expectError(
+      await postJson("/submit", { files: { "../escape.ts": "export default {}" } }),
+      400,
+      "invalid_request",
+    );
     await expectError(await postJson("/submit", { files: { "/abs.ts": "export default {}" } }), 400, "invalid_request");
     await expectError(
       await postJson("/submit", { code: "return 1;", files: { "index.ts": "export default {}" } }),
       400,
       "invalid_request",
     );
-    const noMain = (await (await postJson("/submit", { files: { "lib/a.ts": "export default {}" } })).json()) as ApiErrorBody;
+    const noMain = (await (
+      await postJson("/submit", { files: { "lib/a.ts": "export default {}" } })
+    ).json()) as ApiErrorBody;
     expect(noMain.error.code).toBe("invalid_request");
     expect(noMain.error.message).toMatch(/main/);
   });
@@ -149,13 +175,18 @@ describe("TypeScript and multi-file programs", () => {
 describe("one-file TypeScript (language: ts)", () => {
   it("runs a TypeScript module and a TypeScript snippet; type errors do not block", async () => {
     const module = await submitFiles({
-      code: unique(`enum Level { Low, High }\nconst wrong: number = "types are not checked" as any;\nexport default { fetch(): Response { return Response.json({ level: Level.High, wrong }) } };`),
+      code: unique(
+        `enum Level { Low, High }\nconst wrong: number = "types are not checked" as any;\nexport default { fetch(): Response { return Response.json({ level: Level.High, wrong }) } };`,
+      ),
       language: "ts",
     });
     expect(module).toMatchObject({ mode: "module", language: "ts", loaded: true });
     expect(await (await call(module.url)).json()).toEqual({ level: 1, wrong: "types are not checked" });
 
-    const snippet = await submitFiles({ code: unique("const n: number = prompt.length;\nreturn n as number;"), language: "ts" });
+    const snippet = await submitFiles({
+      code: unique("const n: number = prompt.length;\nreturn n as number;"),
+      language: "ts",
+    });
     expect(snippet.mode).toBe("snippet");
     expect(await (await call(`${snippet.url}?prompt=abcd`)).json()).toBe(4);
   });
