@@ -98,6 +98,13 @@ export class HostStoreAccess extends WorkerEntrypoint<HostEnv, { hash: string }>
 const MAX_REMEMBERED = 100_000;
 const seen = new Set<string>();
 
+// A submit loads its program's isolate ahead of the first run, but only this many per runtime: every
+// isolate loaded stays until the runtime is replaced, and a sweep of one-off programs must not fill
+// it (and so replace it, cooling programs that are run again and again). Past the budget a submit
+// still checks that its program loads, in a throwaway isolate.
+const PREPARE_BUDGET = 100;
+let prepared = 0;
+
 function reuseFor(id: string): IsolateReuse {
   if (seen.has(id)) return "cached";
   if (seen.size >= MAX_REMEMBERED) seen.clear();
@@ -172,9 +179,13 @@ export default {
         ...(run.program.network ? { globalOutbound: own.HostEgressGateway({ props: { runId: run.runId } }) } : {}),
       });
       if (pathname === PREPARE_PATH) {
-        // A program loaded ahead of its first run keeps its isolate: it was submitted to be run.
-        seen.add(isolateId(run.hash, run.limits));
-        await prepare(env.LOADER, run, capabilities);
+        const id = isolateId(run.hash, run.limits);
+        const keep = seen.has(id) || prepared < PREPARE_BUDGET;
+        if (keep && !seen.has(id)) {
+          prepared++;
+          seen.add(id);
+        }
+        await prepare(env.LOADER, run, { capabilities, keep });
         return answer(new Response(null, { status: 204 }), "ok");
       }
       const executed = await execute(env.LOADER, run, {

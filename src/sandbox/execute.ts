@@ -91,12 +91,16 @@ export async function execute(
 export async function prepare(
   loader: WorkerLoader | undefined,
   target: Pick<Run, "hash" | "program" | "limits">,
-  capabilities?: () => Capabilities,
+  options: {
+    capabilities?: () => Capabilities;
+    /** false: only check that the program loads, in an isolate freed afterwards. */
+    keep?: boolean;
+  } = {},
 ): Promise<void> {
   const { program, limits } = target;
-  const worker = present(loader).get(isolateId(target.hash, limits), () =>
-    workerCode(program, limits, capabilities?.()),
-  );
+  const code = () => workerCode(program, limits, options.capabilities?.());
+  const worker =
+    options.keep === false ? present(loader).load(code()) : present(loader).get(isolateId(target.hash, limits), code);
   const runner = worker.getEntrypoint() as unknown as Runner;
   const outcome = decodeOrFail(
     ReadyOutcome,

@@ -27,7 +27,7 @@ export async function prepareProgram(env: Env, hash: string, program: Program): 
   const target = { hash, program, limits: runLimits(env) };
   try {
     if (env.SANDBOX_URL) await prepareRemote(env.SANDBOX_URL, target);
-    else await prepare(env.LOADER, target, () => capabilitiesFor(hash, program, "prepare"));
+    else await prepare(env.LOADER, target, { capabilities: () => capabilitiesFor(hash, program, "prepare") });
     return { loaded: true };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
