@@ -102,7 +102,7 @@ const seen = new Set<string>();
 // isolate loaded stays until the runtime is replaced, and a sweep of one-off programs must not fill
 // it (and so replace it, cooling programs that are run again and again). Past the budget a submit
 // still checks that its program loads, in a throwaway isolate.
-const PREPARE_BUDGET = 100;
+const PREPARE_BUDGET = 30;
 let prepared = 0;
 
 function reuseFor(id: string): IsolateReuse {
