@@ -12,7 +12,7 @@ import { kindOf, members, rssMib } from "./processes.ts";
 const tiny = process.argv.includes("--tiny");
 const SIZE = tiny
   ? { latency: 15, seconds: 0.3, cold: 5, first: 5, memory: 10, connections: [1, 4] }
-  : { latency: 300, seconds: 3, cold: 60, first: 25, memory: 500, connections: [1, 4, 16, 64] };
+  : { latency: 300, seconds: 3, cold: 60, first: 20, memory: 500, connections: [1, 4, 16, 64] };
 /** BENCHMARKS.md goes at the top of the repository, its chart beside the benchmark. */
 const OUT = tiny ? "test-artifacts/bench" : ".";
 const CHART = tiny ? "test-artifacts/bench/throughput.svg" : "bench/throughput.svg";
@@ -129,7 +129,7 @@ async function projectTarget(): Promise<{ target: Target; submitFirst: SubmitFir
       warmMany: async (count) => {
         // The sandbox runtime is replaced at RECYCLE_RSS_MB (about 2 MiB per warm program); stay below
         // that, or the memory measured would be a fresh runtime's.
-        const warmed = Math.min(count, 100);
+        const warmed = Math.min(count, 60);
         for (let n = 0; n < warmed; n++) {
           const url = await submit(program(`memory-${n}`));
           // A submit loads a program's isolate only while the runtime's budget lasts; a second run
@@ -301,8 +301,8 @@ ${floorLines}
   is in every number). Cold: ${SIZE.cold} never-seen programs, from their code to their first answer (for
   promptlog the submit, which loads the program, and the first run; for raw workerd \`LOADER.load\` and the run).
   First run after submit: ${SIZE.first} programs on the fresh server, the run right after the submit timed on its own. Memory: resident memory of the process that holds the
-  isolates, before and after making ${SIZE.memory} distinct programs warm (for promptlog at most 100, since its sandbox
-  runtime is replaced at 384 MiB), each submitted and run twice, divided by their number; for process per run, one idle \`node\` process (what
+  isolates, before and after making ${SIZE.memory} distinct programs warm (for promptlog at most 60, since its sandbox
+  runtime is replaced at 256 MiB), each submitted and run twice, divided by their number; for process per run, one idle \`node\` process (what
   keeping a program warm costs there).
 `,
 );

@@ -101,7 +101,8 @@ const seen = new Set<string>();
 // A submit loads its program's isolate ahead of the first run, but only this many per runtime: every
 // isolate loaded stays until the runtime is replaced, and a sweep of one-off programs must not fill
 // it (and so replace it, cooling programs that are run again and again). Past the budget a submit
-// still checks that its program loads, in a throwaway isolate.
+// loads nothing ahead (even a throwaway check leaves the runtime's memory higher), and the program's
+// first run gets a throwaway isolate as before.
 const PREPARE_BUDGET = 30;
 let prepared = 0;
 
@@ -180,13 +181,13 @@ export default {
       });
       if (pathname === PREPARE_PATH) {
         const id = isolateId(run.hash, run.limits);
-        const keep = seen.has(id) || prepared < PREPARE_BUDGET;
-        if (keep && !seen.has(id)) {
+        if (!seen.has(id)) {
+          if (prepared >= PREPARE_BUDGET) return answer(new Response(null, { status: 204 }), "ok", false);
           prepared++;
           seen.add(id);
         }
-        await prepare(env.LOADER, run, { capabilities, keep });
-        return answer(new Response(null, { status: 204 }), "ok");
+        await prepare(env.LOADER, run, { capabilities });
+        return answer(new Response(null, { status: 204 }), "ok", true);
       }
       const executed = await execute(env.LOADER, run, {
         reuse: run.program.network ? "fresh" : reuseFor(isolateId(run.hash, run.limits)),

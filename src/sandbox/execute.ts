@@ -91,16 +91,12 @@ export async function execute(
 export async function prepare(
   loader: WorkerLoader | undefined,
   target: Pick<Run, "hash" | "program" | "limits">,
-  options: {
-    capabilities?: () => Capabilities;
-    /** false: only check that the program loads, in an isolate freed afterwards. */
-    keep?: boolean;
-  } = {},
+  options: { capabilities?: () => Capabilities } = {},
 ): Promise<void> {
   const { program, limits } = target;
-  const code = () => workerCode(program, limits, options.capabilities?.());
-  const worker =
-    options.keep === false ? present(loader).load(code()) : present(loader).get(isolateId(target.hash, limits), code);
+  const worker = present(loader).get(isolateId(target.hash, limits), () =>
+    workerCode(program, limits, options.capabilities?.()),
+  );
   const runner = worker.getEntrypoint() as unknown as Runner;
   const outcome = decodeOrFail(
     ReadyOutcome,

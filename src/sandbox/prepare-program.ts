@@ -5,7 +5,7 @@ import type { Program } from "../store/program";
 import { decodeOrFail } from "../validate/decode";
 import { encodeRun } from "./envelope";
 import { prepare } from "./execute";
-import { PREPARE_PATH } from "./protocol";
+import { PREPARE_PATH, WARM_HEADER } from "./protocol";
 import { capabilitiesFor, SandboxError } from "./run-program";
 
 /** Whether a submitted program's isolate is loaded and waiting for its first run. */
@@ -26,8 +26,10 @@ export async function prepareProgram(env: Env, hash: string, program: Program): 
   if (program.network) return { loaded: false, error: null };
   const target = { hash, program, limits: runLimits(env) };
   try {
-    if (env.SANDBOX_URL) await prepareRemote(env.SANDBOX_URL, target);
-    else await prepare(env.LOADER, target, { capabilities: () => capabilitiesFor(hash, program, "prepare") });
+    if (env.SANDBOX_URL) {
+      return (await prepareRemote(env.SANDBOX_URL, target)) ? { loaded: true } : { loaded: false, error: null };
+    }
+    await prepare(env.LOADER, target, { capabilities: () => capabilitiesFor(hash, program, "prepare") });
     return { loaded: true };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
@@ -35,10 +37,11 @@ export async function prepareProgram(env: Env, hash: string, program: Program): 
   }
 }
 
-async function prepareRemote(sandboxUrl: string, target: Parameters<typeof prepare>[1]): Promise<void> {
+/** Whether the local sandbox runtime loaded the program (it loads a budget of them per runtime). */
+async function prepareRemote(sandboxUrl: string, target: Parameters<typeof prepare>[1]): Promise<boolean> {
   const body = await encodeRun({ ...target, request: new Request("http://sandbox/"), runId: "prepare" });
   const answer = await fetch(new URL(PREPARE_PATH, sandboxUrl), { method: "POST", body });
-  if (answer.ok) return;
+  if (answer.ok) return answer.headers.get(WARM_HEADER) === "1";
   const { error } = decodeOrFail(SandboxError, await answer.json(), "internal_error", "sandbox answer");
   const { code, message, ...details } = error;
   throw new ApiError(code, message, details);
