@@ -13,12 +13,17 @@ export function buildCount(): number {
   return builds;
 }
 
+/** TypeScript and multi-file programs are built; plain one-file JavaScript runs as written. */
+export function needsBuild(source: Program): boolean {
+  return source.files !== undefined || source.language === "ts";
+}
+
 /**
  * Builds what the loader runs, once, at submit time: one-file TypeScript is stripped of its types,
  * several files are bundled with their npm dependencies; plain JavaScript runs as it is.
  */
 export async function buildProgram(env: Env, source: Program): Promise<Program> {
-  if (!source.files && source.language !== "ts") return source;
+  if (!needsBuild(source)) return source;
   builds++;
   const compiled = source.files
     ? await bundleFiles(source, env.NPM_REGISTRY || NPM_REGISTRY)

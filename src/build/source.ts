@@ -3,11 +3,11 @@ import { formatBytes } from "../request/body-limit";
 import { ApiError } from "../respond/errors";
 import { detectMode } from "../store/detect-mode";
 import type { Program } from "../store/program";
+import { CODE_FILE } from "../validate/file-paths";
 import type { SubmitRequest } from "../validate/schemas";
 
 /** Entry points tried, in order, when a multi-file program names no `main` (as wrangler would). */
 const DEFAULT_MAINS = ["src/index.ts", "src/index.js", "index.ts", "index.js"];
-const CODE_FILE = /\.(?:ts|tsx|js|mjs|jsx)$/;
 
 /** The program a submit describes, before it is built: one file (`code`) or several (`files`). */
 export async function programSource(body: SubmitRequest): Promise<Program> {

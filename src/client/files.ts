@@ -1,3 +1,5 @@
+import { CODE_FILE, FILE_PATH } from "../validate/file-paths";
+
 /**
  * The program's files, shown as tabs above the one editor: one file is sent as `code` (with its
  * language), several as `files` with the first as `main`. The language picker names the main
@@ -13,9 +15,6 @@ interface Editor {
   value: string;
   focus(): void;
 }
-
-const CODE = /\.(ts|tsx|js|mjs|jsx)$/;
-const PATH = /^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9_@.\-/]{1,200}\.(?:ts|tsx|js|mjs|jsx|json|txt|md)$/;
 
 export function fileTabs(bar: HTMLElement, addButton: HTMLButtonElement, language: HTMLSelectElement, editor: Editor) {
   let order: string[] = [];
@@ -85,7 +84,7 @@ export function fileTabs(bar: HTMLElement, addButton: HTMLButtonElement, languag
     const suggested = `util.${language.value}`;
     const path = window.prompt("New file's path (for example src/util.ts or data.json):", suggested)?.trim();
     if (!path) return;
-    if (!PATH.test(path) || texts.has(path)) {
+    if (!FILE_PATH.test(path) || texts.has(path)) {
       window.alert(texts.has(path) ? `${path} is already a file.` : `${path} is not a file path the playground takes.`);
       return;
     }
@@ -99,7 +98,7 @@ export function fileTabs(bar: HTMLElement, addButton: HTMLButtonElement, languag
   language.addEventListener("change", () => {
     if (active) texts.set(active, editor.value);
     const to = language.value === "ts" ? "ts" : "js";
-    const renamed = order.map((path) => (CODE.test(path) ? path.replace(/\.(ts|js)$/, `.${to}`) : path));
+    const renamed = order.map((path) => (CODE_FILE.test(path) ? path.replace(/\.(ts|js)$/, `.${to}`) : path));
     const moved = new Map(order.map((path, index) => [renamed[index] ?? path, texts.get(path) ?? ""]));
     const activeIndex = order.indexOf(active);
     order = renamed;

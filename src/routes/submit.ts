@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { buildProgram } from "../build/build-program";
+import { buildProgram, needsBuild } from "../build/build-program";
 import { programSource } from "../build/source";
 import { MAX_CODE_BYTES, MAX_SUBMIT_BODY_BYTES } from "../config/limits";
 import type { AppEnv } from "../env";
@@ -28,8 +28,9 @@ export const submitRoutes = new Hono<AppEnv>().post(
     const body = decodeOrFail(SubmitRequest, await readJsonBody(c));
     const source = await programSource(body);
     const hash = await hashProgram(source);
-    // A program already stored was built when it was first submitted: never build it twice.
-    const stored = await loadProgram(c.env, hash);
+    // A program already stored was built when it was first submitted: never build it twice. Plain
+    // JavaScript has nothing to build, so it skips that store read (its put says whether it is new).
+    const stored = needsBuild(source) ? await loadProgram(c.env, hash) : null;
     const program = stored ?? (await buildProgram(c.env, source));
     const { created } = stored ? { created: false } : await saveProgram(c.env, hash, program);
     const url = `/run/${hash}`;

@@ -109,12 +109,11 @@ export async function loadProgram(env: Env, hash: string): Promise<Program | nul
   const stored = await storeFor(env, hash).get(hash);
   if (!stored) return null;
   // The hash covers the source; what was built from it is not part of the address.
-  const program = stored;
-  if ((await hashProgram(program)) !== hash) {
+  if ((await hashProgram(stored)) !== hash) {
     throw new Error(`stored program ${hash} does not match its hash`);
   }
-  keep(hash, program);
-  return program;
+  keep(hash, stored);
+  return stored;
 }
 
 function keep(hash: string, program: Program) {

@@ -1,4 +1,5 @@
 import { Schema } from "effect";
+import { FILE_PATH } from "./file-paths";
 
 export const Mode = Schema.Literals(["module", "snippet"]);
 export type Mode = typeof Mode.Type;
@@ -11,7 +12,7 @@ export type Language = typeof Language.Type;
  * builder knows (code, JSON, text).
  */
 export const FilePath = Schema.String.check(
-  Schema.isPattern(/^(?!\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9_@.\-/]{1,200}\.(?:ts|tsx|js|mjs|jsx|json|txt|md)$/, {
+  Schema.isPattern(FILE_PATH, {
     message:
       "file paths are relative (src/index.ts), use letters, digits, _ @ . - and /, no `..`, and end in .ts, .tsx, .js, .mjs, .jsx, .json, .txt or .md",
   }),
