@@ -2,6 +2,7 @@ import { createWorker } from "@cloudflare/worker-bundler";
 import { ApiError } from "../respond/errors";
 import type { Compiled, Program } from "../store/program";
 import { checkRelativeImports } from "./relative-imports";
+import { takeInlineSourceMap } from "./source-map";
 
 /** The default npm registry; NPM_REGISTRY points elsewhere (a mirror, or the tests' own). */
 export const NPM_REGISTRY = "https://registry.npmjs.org";
@@ -25,6 +26,7 @@ export async function bundleFiles(program: Program, registry: string): Promise<C
       ...(program.main ? { entryPoint: program.main } : {}),
       registry,
       loader: { ".txt": "text", ".md": "text" },
+      sourcemap: true,
     });
   } catch (error) {
     if (error instanceof ApiError) throw error;
@@ -40,7 +42,13 @@ export async function bundleFiles(program: Program, registry: string): Promise<C
       { package: failed[1] },
     );
   }
-  return { mainModule: result.mainModule, modules: textModules(result.modules) };
+  const modules = textModules(result.modules);
+  const main = takeInlineSourceMap(modules[result.mainModule] ?? "");
+  return {
+    mainModule: result.mainModule,
+    modules: { ...modules, [result.mainModule]: main.code },
+    ...(main.sourceMap ? { sourceMap: main.sourceMap } : {}),
+  };
 }
 
 function textModules(modules: Record<string, unknown>): Record<string, string> {

@@ -2,21 +2,28 @@ import { transform } from "sucrase";
 import { ApiError } from "../respond/errors";
 import { PROGRAM_MODULE, SNIPPET_PREFIX, snippetModule } from "../sandbox/runner-source";
 import type { Compiled, Program } from "../store/program";
+import { trimSourceMap } from "./source-map";
 
 /**
  * One-file TypeScript, module or snippet: types are stripped by sucrase, which keeps every line
- * where it was, so the runtime's line numbers stay the user's own. No bundling, no WebAssembly.
+ * where it was; its source map gives back the columns the stripped types moved. No bundling, no
+ * WebAssembly.
  */
 export function compileTypeScript(program: Program): Compiled {
   const snippet = program.mode === "snippet";
   const source = snippet ? snippetModule(program.code) : program.code;
   try {
-    const { code } = transform(source, {
+    const { code, sourceMap } = transform(source, {
       transforms: ["typescript"],
       disableESTransforms: true,
       filePath: snippet ? "snippet.ts" : "index.ts",
+      sourceMapOptions: { compiledFilename: PROGRAM_MODULE },
     });
-    return { mainModule: PROGRAM_MODULE, modules: { [PROGRAM_MODULE]: code } };
+    return {
+      mainModule: PROGRAM_MODULE,
+      modules: { [PROGRAM_MODULE]: code },
+      ...(sourceMap ? { sourceMap: trimSourceMap(JSON.stringify(sourceMap)) } : {}),
+    };
   } catch (error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc;
     const message = error instanceof Error ? error.message.replace(/\s*\(\d+:\d+\)$/, "") : String(error);

@@ -94,11 +94,9 @@ async function runProgram() {
 function showBuildError(result: api.RunResult) {
   try {
     const { error } = JSON.parse(result.body) as {
-      error?: { message?: string; location?: { file?: string; line: number; column: number } | null };
+      error?: { message?: string; location?: ErrorPosition | null };
     };
-    if (!error?.location) return;
-    if (error.location.file) files.show(error.location.file);
-    editor.showError(error.location, error.message ?? "");
+    if (error?.location) pointAt(error.location, error.message ?? "");
   } catch {
     // not our JSON error: nothing to point at
   }
@@ -119,8 +117,20 @@ function showRecord(record: api.RunRecord | null) {
   outcome.textContent = [OUTCOME_WORDS[record.outcome], record.cold === null ? "" : record.cold ? "cold" : "warm"]
     .filter(Boolean)
     .join(" · ");
-  const location = record.error?.location as { line: number; column: number } | undefined;
-  if (location) editor.showError(location, record.error?.message ?? "");
+  const location = record.error?.location as ErrorPosition | undefined;
+  if (location) pointAt(location, record.error?.message ?? "");
+}
+
+/** A position the server gave in the user's terms; `file` only for programs of several files. */
+interface ErrorPosition {
+  file?: string;
+  line: number;
+  column: number;
+}
+
+function pointAt(location: ErrorPosition, message: string) {
+  if (location.file) files.show(location.file);
+  editor.showError(location, message);
 }
 
 function renderHistory(entries: api.HistoryEntry[]) {

@@ -22,6 +22,7 @@ const RunMeta = Schema.Struct({
 const CompiledMeta = Schema.Struct({
   mainModule: Schema.String,
   modules: Schema.Record(Schema.String, Schema.String),
+  sourceMap: Schema.optional(Schema.String),
 });
 
 export async function encodeRun(run: Run): Promise<FormData> {

@@ -1,19 +1,72 @@
+import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import type { Program } from "../store/program";
 import { PROGRAM_MODULE, SNIPPET_PREFIX } from "./runner-source";
 
 export interface SourceLocation {
+  /** The user's file, for a program given as several files; one-file programs have just one. */
+  readonly file?: string;
   readonly line: number;
   readonly column: number;
 }
 
-const POSITION = new RegExp(`${PROGRAM_MODULE.replace(".", "\\.")}:(\\d+):(\\d+)`, "g");
+/** A position in a module the isolate ran, in the user's terms; `user` if it is in their own code. */
+interface Mapped extends SourceLocation {
+  readonly name: string;
+  readonly user: boolean;
+}
+
+/** Our own modules beside the user's code, and npm packages bundled in, are not the user's lines. */
+const NOT_USERS = /^node_modules\//;
 
 /**
- * Runtime positions in the user's own terms. A snippet's first line shares its line with our
- * wrapper's prefix, so only columns on line 1 move; line numbers are already the user's.
+ * Positions in a program's stack traces and load errors, in the user's own terms: built programs
+ * map back through the source map kept with them (stripped types, bundled files); a snippet's first
+ * line shares its line with our wrapper's prefix, so only columns on line 1 move.
  */
-function userColumn(program: Program, line: number, column: number): number {
-  return program.mode === "snippet" && line === 1 ? Math.max(1, column - SNIPPET_PREFIX.length) : column;
+class Positions {
+  readonly pattern: RegExp;
+  readonly #program: Program;
+  readonly #lines: number;
+  /** Several files bundled into one module (one-file programs keep the name program.js). */
+  readonly #bundled: boolean;
+  #map: TraceMap | undefined;
+
+  constructor(program: Program) {
+    this.#program = program;
+    this.#lines = program.code.split("\n").length;
+    this.#bundled = program.compiled !== undefined && program.compiled.mainModule !== PROGRAM_MODULE;
+    const modules = new Set([PROGRAM_MODULE, program.compiled?.mainModule ?? PROGRAM_MODULE]);
+    const names = [...modules].map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|");
+    this.pattern = new RegExp(`(${names}):(\\d+):(\\d+)`, "g");
+  }
+
+  /** `column` counts from 1, as stack traces and editors do. */
+  map(module: string, line: number, column: number): Mapped {
+    const { compiled } = this.#program;
+    if (compiled?.sourceMap && module === compiled.mainModule) {
+      this.#map ??= new TraceMap(compiled.sourceMap);
+      const original = originalPositionFor(this.#map, { line, column: column - 1 });
+      if (original.source === null) return { name: module, line, column, user: false };
+      if (this.#bundled) {
+        const file = original.source;
+        return { name: file, file, line: original.line, column: original.column + 1, user: !NOT_USERS.test(file) };
+      }
+      return this.#oneFile(original.line, original.column + 1);
+    }
+    if (this.#bundled) return { name: module, line, column, user: false };
+    return this.#oneFile(line, column);
+  }
+
+  #oneFile(line: number, column: number): Mapped {
+    const snippetLineOne = this.#program.mode === "snippet" && line === 1;
+    return {
+      name: PROGRAM_MODULE,
+      line,
+      column: snippetLineOne ? Math.max(1, column - SNIPPET_PREFIX.length) : column,
+      // A snippet's last line, after the user's, is our wrapper's.
+      user: line <= this.#lines,
+    };
+  }
 }
 
 /**
@@ -24,24 +77,25 @@ function fromOne(text: string): number {
   return /^(?:Uncaught )?SyntaxError\b/.test(text) ? 1 : 0;
 }
 
-/** Rewrites every program.js:line:column in a runtime message or stack to the user's positions. */
+/** Rewrites every position in a runtime message or stack to the user's file, line and column. */
 export function inUserTerms(program: Program, text: string): string {
+  const positions = new Positions(program);
   const shift = fromOne(text);
-  return text.replace(POSITION, (_, line: string, column: string) => {
-    return `${PROGRAM_MODULE}:${line}:${userColumn(program, Number(line), Number(column) + shift)}`;
+  return text.replace(positions.pattern, (_, module: string, line: string, column: string) => {
+    const mapped = positions.map(module, Number(line), Number(column) + shift);
+    return `${mapped.name}:${mapped.line}:${mapped.column}`;
   });
 }
 
-/**
- * Where in the user's code an error happened: the first program.js position that is inside the
- * user's lines (a snippet's last line, after the user's, is our wrapper's).
- */
+/** Where in the user's code an error happened: the first position in a stack that is theirs. */
 export function locate(program: Program, text: string): SourceLocation | undefined {
-  const lines = program.code.split("\n").length;
-  for (const match of text.matchAll(POSITION)) {
-    const line = Number(match[1]);
-    if (line > lines) continue;
-    return { line, column: userColumn(program, line, Number(match[2]) + fromOne(text)) };
+  const positions = new Positions(program);
+  const shift = fromOne(text);
+  for (const match of text.matchAll(positions.pattern)) {
+    const mapped = positions.map(String(match[1]), Number(match[2]), Number(match[3]) + shift);
+    if (!mapped.user) continue;
+    const { file, line, column } = mapped;
+    return file ? { file, line, column } : { line, column };
   }
   return undefined;
 }

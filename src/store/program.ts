@@ -4,6 +4,8 @@ import type { Language, Mode } from "../validate/schemas";
 export interface Compiled {
   readonly mainModule: string;
   readonly modules: Readonly<Record<string, string>>;
+  /** Source map (JSON) of the main module back to the user's files: runtime errors in their terms. */
+  readonly sourceMap?: string;
 }
 
 /** A stored program: what is hashed, stored and loaded. */

@@ -245,7 +245,7 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     await page.screenshot({ path: `${ARTIFACTS}/dark.png`, fullPage: true });
   });
 
-  it("shows a TypeScript program's files as tabs, runs them, and points a syntax error at its file", async () => {
+  it("shows a TypeScript program's files as tabs, runs them, and points syntax and runtime errors at their file", async () => {
     const page = await open();
     await page.locator("#language").selectOption("ts");
     await expect.poll(() => page.locator("#file-tabs").textContent()).toBe("index.ts");
@@ -270,6 +270,16 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     await page.locator("#file-tabs .file-open", { hasText: "index.ts" }).click();
     await page.locator("#run").click();
     await expect.poll(() => page.locator("#error-at").textContent()).toMatch(/^Line 2, column \d+/);
+    expect(await page.locator('#file-tabs .file-open[aria-current="true"]').textContent()).toBe("util.ts");
+
+    // A runtime error there, after bundling and stripping types: the same file, its own column.
+    await setCode(
+      page,
+      "export const ok = 1;\nexport const shout = (text: string): string => (text as any).missing.toUpperCase();",
+    );
+    await page.locator("#file-tabs .file-open", { hasText: "index.ts" }).click();
+    await page.locator("#run").click();
+    await expect.poll(() => page.locator("#error-at").textContent()).toMatch(/^Line 2, column 70: TypeError/);
     expect(await page.locator('#file-tabs .file-open[aria-current="true"]').textContent()).toBe("util.ts");
   });
 });

@@ -206,6 +206,43 @@ describe("one-file TypeScript (language: ts)", () => {
     expect(first.location).toMatchObject({ line: 1, column: 19 });
   });
 
+  it("points runtime errors at the user's own file, line and column, not at the bundle", async () => {
+    const program = await submitFiles({
+      files: {
+        "src/index.ts": unique(
+          `import { parse } from "./parse";\nexport default { fetch(request: Request): Response { return Response.json(parse(new URL(request.url).searchParams.get("q") || null)) } };`,
+        ),
+        "src/parse.ts": `export interface Parsed { words: string[] }\n\nexport function parse(text: string | null): Parsed {\n  const words: string[] = text!.split(" ");\n  return { words };\n}`,
+      },
+      main: "src/index.ts",
+    });
+    expect(await (await call(`${program.url}?q=a%20b`)).json()).toEqual({ words: ["a", "b"] });
+    const error = await expectError(await call(program.url), 502, "program_exception");
+    // V8 points at "split", column 33 of the user's line (the compiled line lost ": string[]" and "!").
+    expect(error.location).toEqual({ file: "src/parse.ts", line: 4, column: 33 });
+    expect(error.stack).toMatch(/src\/parse\.ts:4:33/);
+    expect(error.stack).toMatch(/src\/index\.ts:2:\d+/);
+    expect(error.stack).not.toMatch(/bundle\.js/);
+  });
+
+  it("gives one-file TypeScript runtime errors the user's columns, where stripped types moved them", async () => {
+    const module = await submitFiles({
+      code: unique(
+        `const limit: number = 2;\nexport default { fetch(): Response { const items: string[] = []; return Response.json((items as any).oops.length + limit) } };`,
+      ),
+      language: "ts",
+    });
+    const error = await expectError(await call(module.url), 502, "program_exception");
+    expect(error.location).toEqual({ line: 2, column: 107 });
+    const snippet = await submitFiles({
+      code: unique(`const n: number = prompt.length; return (null as any).x + n;`),
+      language: "ts",
+      mode: "snippet",
+    });
+    const snippetError = await expectError(await call(snippet.url), 502, "program_exception");
+    expect(snippetError.location).toEqual({ line: 1, column: 55 });
+  });
+
   it("hashes language with the code: the same text as JavaScript is another program", async () => {
     const code = unique("return 1;");
     const asTs = await submitFiles({ code, language: "ts" });
