@@ -30,7 +30,26 @@ const consolePanel = $("console");
 const consoleCount = $("console-count");
 const editor = createEditor($<HTMLTextAreaElement>("code"), $("error-at"), () => form.requestSubmit());
 tabs(document.querySelector<HTMLElement>('[role="tablist"]') as HTMLElement);
-const files = fileTabs($("file-tabs"), $<HTMLButtonElement>("add-file"), $<HTMLSelectElement>("language"), editor);
+
+// A program of several files is always a module: the picker says so instead of offering a choice
+// the submit would ignore, and gives back the visitor's choice when one file is left.
+let chosenMode = mode.value;
+function showModeFor(count: number) {
+  const several = count > 1;
+  if (several === mode.disabled) return;
+  if (several) chosenMode = mode.value;
+  mode.value = several ? "module" : chosenMode;
+  mode.disabled = several;
+  mode.title = several ? "A program of several files is a module." : "";
+}
+
+const files = fileTabs(
+  $("file-tabs"),
+  $<HTMLButtonElement>("add-file"),
+  $<HTMLSelectElement>("language"),
+  editor,
+  showModeFor,
+);
 // A shared program with several files or in TypeScript comes with the page, beside its first file.
 files.load(form.dataset.program ? (JSON.parse(form.dataset.program) as ProgramSource) : { code: editor.value });
 

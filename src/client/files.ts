@@ -16,7 +16,14 @@ interface Editor {
   focus(): void;
 }
 
-export function fileTabs(bar: HTMLElement, addButton: HTMLButtonElement, language: HTMLSelectElement, editor: Editor) {
+export function fileTabs(
+  bar: HTMLElement,
+  addButton: HTMLButtonElement,
+  language: HTMLSelectElement,
+  editor: Editor,
+  /** Told how many files there are whenever the tabs change. */
+  onCount: (count: number) => void = () => {},
+) {
   let order: string[] = [];
   const texts = new Map<string, string>();
   let active = "";
@@ -24,6 +31,7 @@ export function fileTabs(bar: HTMLElement, addButton: HTMLButtonElement, languag
   const mainName = () => `index.${language.value === "ts" ? "ts" : "js"}`;
 
   function render() {
+    onCount(order.length);
     bar.replaceChildren(
       ...order.map((path) => {
         const tab = document.createElement("span");

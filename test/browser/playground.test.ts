@@ -247,6 +247,7 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
 
   it("shows a TypeScript program's files as tabs, runs them, and points syntax and runtime errors at their file", async () => {
     const page = await open();
+    const chosenMode = await page.locator("#mode").inputValue();
     await page.locator("#language").selectOption("ts");
     await expect.poll(() => page.locator("#file-tabs").textContent()).toBe("index.ts");
     await setCode(
@@ -256,6 +257,9 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     page.once("dialog", (dialog) => void dialog.accept("util.ts"));
     await page.locator("#add-file").click();
     await expect.poll(() => page.locator("#file-tabs .file-open").allTextContents()).toEqual(["index.ts", "util.ts"]);
+    // Several files make a module: the mode picker says so and takes no other choice.
+    expect(await page.locator("#mode").isDisabled()).toBe(true);
+    expect(await page.locator("#mode").inputValue()).toBe("module");
     await setCode(page, "export const shout = (text: string): string => text.toUpperCase() + '!';");
     await page.locator("#prompt").fill("tabs");
     await page.locator("#run").click();
@@ -281,5 +285,10 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     await page.locator("#run").click();
     await expect.poll(() => page.locator("#error-at").textContent()).toMatch(/^Line 2, column 70: TypeError/);
     expect(await page.locator('#file-tabs .file-open[aria-current="true"]').textContent()).toBe("util.ts");
+
+    // Back to one file: the mode picker is the visitor's again.
+    await page.locator('#file-tabs [aria-label="Remove util.ts"]').click();
+    expect(await page.locator("#mode").isDisabled()).toBe(false);
+    expect(await page.locator("#mode").inputValue()).toBe(chosenMode);
   });
 });
