@@ -16,6 +16,12 @@ export const MAX_SUBMIT_BODY_BYTES = 2 * MAX_CODE_BYTES + 4096;
 /** How many runs each visitor's history keeps. */
 export const HISTORY_SIZE = 50;
 
+/**
+ * How long a visitor's history outlives their last run. Every cookieless API call is a new visitor
+ * with an object of its own; this lets those objects (and forgotten visitors') go away.
+ */
+export const HISTORY_RETENTION_DAYS = 30;
+
 /** Wall-clock bound on one run: the runtime enforces CPU, this catches programs that never answer. */
 export const RUN_WALL_MS = 30_000;
 

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { HISTORY_SIZE } from "../config/limits";
+import { HISTORY_RETENTION_DAYS, HISTORY_SIZE } from "../config/limits";
 import type { Env } from "../env";
 import type { EgressEntry, HistoryEntry, Outcome, RunConsole, RunRecord } from "./history-entry";
 
@@ -29,7 +29,11 @@ const EMPTY: RunConsole = { logs: [], exceptions: [], truncated: false };
 export class PromptLog extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const sql = ctx.storage.sql;
+    this.#createTables();
+  }
+
+  #createTables(): void {
+    const sql = this.ctx.storage.sql;
     sql.exec(
       `CREATE TABLE IF NOT EXISTS run (
          seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -58,8 +62,11 @@ export class PromptLog extends DurableObject<Env> {
     sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS run_id ON run (id)");
   }
 
-  /** Records a run as soon as it has answered; its console and egress follow through attachTrace. */
-  record(entry: HistoryEntry, error: RunRecord["error"], console: RunConsole | null): void {
+  /**
+   * Records a run as soon as it has answered; its console and egress follow through attachTrace.
+   * Each run moves the object's end HISTORY_RETENTION_DAYS further out.
+   */
+  async record(entry: HistoryEntry, error: RunRecord["error"], console: RunConsole | null): Promise<void> {
     const sql = this.ctx.storage.sql;
     const detail: Detail = { console, error };
     sql.exec(
@@ -75,6 +82,14 @@ export class PromptLog extends DurableObject<Env> {
       JSON.stringify(detail),
     );
     sql.exec("DELETE FROM run WHERE seq NOT IN (SELECT seq FROM run ORDER BY seq DESC LIMIT ?)", HISTORY_SIZE);
+    await this.ctx.storage.setAlarm(Date.now() + HISTORY_RETENTION_DAYS * 86_400_000);
+  }
+
+  /** No run for HISTORY_RETENTION_DAYS: the visitor's history goes, and with it the object's storage. */
+  override async alarm(): Promise<void> {
+    await this.ctx.storage.deleteAll();
+    // The same object may be asked for again (the visitor comes back): it starts empty.
+    this.#createTables();
   }
 
   attachTrace(id: string, console: RunConsole, egress: EgressEntry[]): void {

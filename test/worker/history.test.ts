@@ -1,4 +1,7 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { HISTORY_RETENTION_DAYS } from "../../src/config/limits";
 import { call, expectError, newVisitor, submit, unique } from "./helpers";
 
 interface Entry {
@@ -41,6 +44,26 @@ describe("history", () => {
       expect(entry.durationMs).toBeGreaterThanOrEqual(0);
       expect(Date.now() - Date.parse(entry.at)).toBeLessThan(60_000);
     }
+  });
+
+  it("forgets a visitor 30 days after their last run, and starts them afresh if they come back", async () => {
+    expect(HISTORY_RETENTION_DAYS).toBe(30);
+    const visitor = await newVisitor();
+    const log = env.PROMPT_LOG.get(env.PROMPT_LOG.idFromName(visitor.replace("promptlog_visitor=", "")));
+    const program = await submit(unique("return prompt;"));
+    await call(`${program.url}?prompt=kept`, { headers: { cookie: visitor } });
+    await historyWhen(visitor, (e) => e.length === 1);
+    const end = await runInDurableObject(log, (_instance, state) => state.storage.getAlarm());
+    const days = ((end ?? 0) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.99);
+    expect(days).toBeLessThanOrEqual(30);
+
+    expect(await runDurableObjectAlarm(log)).toBe(true);
+    expect(await historyOf(visitor)).toEqual([]);
+    expect(await runInDurableObject(log, (_instance, state) => state.storage.getAlarm())).toBeNull();
+
+    await call(`${program.url}?prompt=again`, { headers: { cookie: visitor } });
+    expect((await historyWhen(visitor, (e) => e.length === 1)).map((e) => e.prompt)).toEqual(["again"]);
   });
 
   it("keeps only the most recent 50 runs", async () => {
