@@ -23,10 +23,15 @@ interface Detail {
   error: RunRecord["error"];
 }
 
+const DAY_MS = 86_400_000;
+
 const EMPTY: RunConsole = { logs: [], exceptions: [], truncated: false };
 
 /** One visitor's recent runs, newest first, with each run's full record; one object per visitor. */
 export class PromptLog extends DurableObject<Env> {
+  /** When this history ends, as this instance last set it (a new instance sets it afresh). */
+  #end: number | null = null;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#createTables();
@@ -64,7 +69,7 @@ export class PromptLog extends DurableObject<Env> {
 
   /**
    * Records a run as soon as it has answered; its console and egress follow through attachTrace.
-   * Each run moves the object's end HISTORY_RETENTION_DAYS further out.
+   * A run moves the object's end to HISTORY_RETENTION_DAYS from now.
    */
   async record(entry: HistoryEntry, error: RunRecord["error"], console: RunConsole | null): Promise<void> {
     const sql = this.ctx.storage.sql;
@@ -82,12 +87,19 @@ export class PromptLog extends DurableObject<Env> {
       JSON.stringify(detail),
     );
     sql.exec("DELETE FROM run WHERE seq NOT IN (SELECT seq FROM run ORDER BY seq DESC LIMIT ?)", HISTORY_SIZE);
-    await this.ctx.storage.setAlarm(Date.now() + HISTORY_RETENTION_DAYS * 86_400_000);
+    // Moving the end once a day is enough (a history ends 30 to 31 days after its last run), and
+    // spares most runs a second storage write.
+    const end = Date.now() + HISTORY_RETENTION_DAYS * DAY_MS;
+    if (this.#end === null || end - this.#end > DAY_MS) {
+      await this.ctx.storage.setAlarm(end);
+      this.#end = end;
+    }
   }
 
   /** No run for HISTORY_RETENTION_DAYS: the visitor's history goes, and with it the object's storage. */
   override async alarm(): Promise<void> {
     await this.ctx.storage.deleteAll();
+    this.#end = null;
     // The same object may be asked for again (the visitor comes back): it starts empty.
     this.#createTables();
   }

@@ -57,6 +57,10 @@ describe("history", () => {
     const days = ((end ?? 0) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(29.99);
     expect(days).toBeLessThanOrEqual(30);
+    // A second run the same day leaves the end where it is (it moves at most once a day).
+    await call(`${program.url}?prompt=same-day`, { headers: { cookie: visitor } });
+    await historyWhen(visitor, (e) => e.length === 2);
+    expect(await runInDurableObject(log, (_instance, state) => state.storage.getAlarm())).toBe(end);
 
     expect(await runDurableObjectAlarm(log)).toBe(true);
     expect(await historyOf(visitor)).toEqual([]);
@@ -64,6 +68,7 @@ describe("history", () => {
 
     await call(`${program.url}?prompt=again`, { headers: { cookie: visitor } });
     expect((await historyWhen(visitor, (e) => e.length === 1)).map((e) => e.prompt)).toEqual(["again"]);
+    expect(await runInDurableObject(log, (_instance, state) => state.storage.getAlarm())).not.toBeNull();
   });
 
   it("keeps only the most recent 50 runs", async () => {
