@@ -1,9 +1,9 @@
-// `bun dev`: the playground on http://localhost:$PORT (default 8787). It builds the client, starts
-// the sandbox supervisor (programs run in their own supervised workerd), then serves the app with
-// a plain workerd built from wrangler.jsonc. Ctrl-C (or SIGTERM) stops all of it before exiting.
+// `bun dev`: the playground on http://localhost:$PORT (default 8787). It starts the sandbox
+// supervisor (programs run in their own supervised workerd), builds the app and the client, then
+// serves the app with a plain workerd built from wrangler.jsonc. Ctrl-C (or SIGTERM) stops all of it before exiting.
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import { context } from "esbuild";
+import { context, stop as stopEsbuild } from "esbuild";
 import { buildApp, readWranglerConfig } from "./app/app-build.ts";
 import { clientBuild } from "./client-build.ts";
 import { buildSandboxHost } from "./sandbox/host-build.ts";
@@ -21,10 +21,6 @@ const persistTo = process.env.PERSIST_TO ?? ".wrangler/state/promptlog";
 // The workerd binary that the workerd package (wrangler's runtime) ships, run as it is.
 const workerd: string = createRequire(import.meta.url)("workerd").default;
 
-const client = await context(clientBuild);
-await client.rebuild();
-await client.watch();
-
 // The sandbox runtime keeps no data: a program's env.STORE calls reach the app, with this key.
 const internalSecret = randomUUID();
 const supervisor = new Supervisor(
@@ -40,17 +36,25 @@ const supervisor = new Supervisor(
 );
 const sandboxUrl = await supervisor.start();
 
+const appConfig = await buildApp({
+  outdir: ".wrangler/app",
+  persistTo,
+  sandboxUrl,
+  internalSecret,
+  // PROMPTLOG_RATE_LIMITS=off: for benchmarks, which are one client far past any sane limit.
+  rateLimits: process.env.PROMPTLOG_RATE_LIMITS !== "off",
+  vars: { NPM_REGISTRY: process.env.NPM_REGISTRY },
+});
+// esbuild's service keeps what it built: after the app's bundle (the worker bundler's WebAssembly
+// among it) it held ~200 MiB. The client watch starts a fresh service that holds only the client.
+await stopEsbuild();
+const client = await context(clientBuild);
+await client.rebuild();
+await client.watch();
+
 const app = new WorkerdProcess({
   binary: workerd,
-  configPath: await buildApp({
-    outdir: ".wrangler/app",
-    persistTo,
-    sandboxUrl,
-    internalSecret,
-    // PROMPTLOG_RATE_LIMITS=off: for benchmarks, which are one client far past any sane limit.
-    rateLimits: process.env.PROMPTLOG_RATE_LIMITS !== "off",
-    vars: { NPM_REGISTRY: process.env.NPM_REGISTRY },
-  }),
+  configPath: appConfig,
   host: "localhost",
   port,
   healthPath: "/favicon.svg",
