@@ -1,3 +1,4 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
 import { Schema } from "effect";
 import { STORE_MAX_KEY_LENGTH } from "../config/limits";
 import { decodeOrFail } from "../validate/decode";
@@ -44,19 +45,45 @@ export interface StoreBackend {
 }
 
 /** The methods a program calls; each one a single operation on its own data. */
-export async function storeGet(backend: StoreBackend, key: unknown): Promise<unknown> {
+async function storeGet(backend: StoreBackend, key: unknown): Promise<unknown> {
   const { value } = await backend.apply({ op: "get", key: keyOf(key) });
   return value == null ? null : JSON.parse(value);
 }
 
-export async function storePut(backend: StoreBackend, key: unknown, value: unknown): Promise<void> {
+async function storePut(backend: StoreBackend, key: unknown, value: unknown): Promise<void> {
   await backend.apply({ op: "put", key: keyOf(key), value: encodeValue(value) });
 }
 
-export async function storeDelete(backend: StoreBackend, key: unknown): Promise<void> {
+async function storeDelete(backend: StoreBackend, key: unknown): Promise<void> {
   await backend.apply({ op: "delete", key: keyOf(key) });
 }
 
-export async function storeList(backend: StoreBackend): Promise<string[]> {
+async function storeList(backend: StoreBackend): Promise<string[]> {
   return (await backend.apply({ op: "list" })).keys ?? [];
+}
+
+/**
+ * The env.STORE entrypoint for one way of reaching programs' data (this worker's Durable Objects,
+ * or the app over HTTP from the local sandbox runtime). Its props name the program's own hash:
+ * attenuation. How the data is reached stays a function outside the class, because Workers RPC
+ * exposes every public method and getter of an entrypoint to the program holding it.
+ */
+export function storeEntrypoint<E>(backendFor: (env: E, hash: string) => StoreBackend) {
+  return class StoreEntrypoint extends WorkerEntrypoint<E, { hash: string }> {
+    get(key: unknown) {
+      return storeGet(backendFor(this.env, this.ctx.props.hash), key);
+    }
+
+    put(key: unknown, value: unknown) {
+      return storePut(backendFor(this.env, this.ctx.props.hash), key, value);
+    }
+
+    delete(key: unknown) {
+      return storeDelete(backendFor(this.env, this.ctx.props.hash), key);
+    }
+
+    list() {
+      return storeList(backendFor(this.env, this.ctx.props.hash));
+    }
+  };
 }

@@ -1,13 +1,6 @@
 import { exports, WorkerEntrypoint } from "cloudflare:workers";
 import { forwardEgress } from "../capabilities/egress";
-import {
-  type StoreBackend,
-  StoreQuotaError,
-  storeDelete,
-  storeGet,
-  storeList,
-  storePut,
-} from "../capabilities/store-api";
+import { StoreQuotaError, storeEntrypoint } from "../capabilities/store-api";
 import { egressPolicy } from "../config/egress";
 import { LOG_WAIT_MS } from "../config/limits";
 import { captureRun, type RunConsole } from "../record/console-capture";
@@ -57,40 +50,19 @@ export class HostEgressGateway extends WorkerEntrypoint<HostEnv, { runId: string
  * env.STORE for programs running here: the same checks as in production (store-api), with the
  * operations carried to the app, which keeps the data; this runtime may be replaced at any time.
  */
-export class HostStoreAccess extends WorkerEntrypoint<HostEnv, { hash: string }> {
-  // An ES private method: Workers RPC exposes a class's public methods and getters, never these.
-  #backend(): StoreBackend {
-    return {
-      apply: async (request) => {
-        const response = await fetch(new URL(STORE_PATH, this.env.APP_URL), {
-          method: "POST",
-          headers: { "content-type": "application/json", [INTERNAL_SECRET_HEADER]: this.env.INTERNAL_SECRET },
-          body: JSON.stringify({ hash: this.ctx.props.hash, request }),
-        });
-        const body = (await response.json()) as { quota?: string; value?: string | null; keys?: string[] };
-        if (body.quota) throw new StoreQuotaError(body.quota);
-        if (!response.ok) throw new Error(`STORE is unavailable (${response.status})`);
-        return body;
-      },
-    };
-  }
-
-  get(key: unknown) {
-    return storeGet(this.#backend(), key);
-  }
-
-  put(key: unknown, value: unknown) {
-    return storePut(this.#backend(), key, value);
-  }
-
-  delete(key: unknown) {
-    return storeDelete(this.#backend(), key);
-  }
-
-  list() {
-    return storeList(this.#backend());
-  }
-}
+export class HostStoreAccess extends storeEntrypoint<HostEnv>((env, hash) => ({
+  apply: async (request) => {
+    const response = await fetch(new URL(STORE_PATH, env.APP_URL), {
+      method: "POST",
+      headers: { "content-type": "application/json", [INTERNAL_SECRET_HEADER]: env.INTERNAL_SECRET },
+      body: JSON.stringify({ hash, request }),
+    });
+    const body = (await response.json()) as { quota?: string; value?: string | null; keys?: string[] };
+    if (body.quota) throw new StoreQuotaError(body.quota);
+    if (!response.ok) throw new Error(`STORE is unavailable (${response.status})`);
+    return body;
+  },
+})) {}
 
 // Locally, LOADER.get isolates are never evicted. A program's first run therefore gets a fresh
 // isolate that is freed afterwards, and only a program run again gets a cached one that stays warm:
