@@ -1,25 +1,23 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer, tempStateDir } from "../node/dev-server.ts";
+import { devLineForSuite } from "../node/dev-line-suite.ts";
 import { ROOT } from "../node/readme.ts";
 import { hasChromium, launch } from "./chromium.ts";
 
 const ARTIFACTS = `${ROOT}test-artifacts/screenshots`;
 
 describe.skipIf(!hasChromium)("the playground in Chromium", () => {
-  let server: DevServer;
+  const server = devLineForSuite();
   let browser: Browser;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startDevServer({ persistTo: tempStateDir() });
     browser = await launch();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
   });
 
   async function open(width = 1280, path = "/"): Promise<Page> {

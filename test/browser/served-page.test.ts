@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer, tempStateDir } from "../node/dev-server.ts";
+import { devLineForSuite } from "../node/dev-line-suite.ts";
 import { hasChromium, launch } from "./chromium.ts";
 
 /** A page a program serves from our origin, trying to read the visitor's history with their cookie. */
@@ -13,15 +13,13 @@ const ATTACK = `export default { fetch() {
 } }`;
 
 describe.skipIf(!hasChromium)("a page served by a program, in Chromium", () => {
-  let server: DevServer;
+  const server = devLineForSuite();
   let browser: Browser;
   beforeAll(async () => {
-    server = await startDevServer({ persistTo: tempStateDir() });
     browser = await launch();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
   });
 
   it("cannot act as the visitor: its script never runs and never reaches /api/history", async () => {

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunRecord } from "../../src/record/history-entry.ts";
-import { type DevServer, startDevServer, tempStateDir } from "./dev-server.ts";
+import { devLineForSuite } from "./dev-line-suite.ts";
 
 /** The upstream our test controls, on loopback: it answers with the headers it received. */
 function startUpstream(): Promise<Server> {
@@ -14,23 +14,15 @@ function startUpstream(): Promise<Server> {
 }
 
 describe("egress on the README's dev line, against a loopback upstream", () => {
+  const server = devLineForSuite({
+    EGRESS_ALLOW: "127.0.0.1",
+    EGRESS_HEADERS: JSON.stringify({ "127.0.0.1": { "x-operator-key": "s3cret" } }),
+  });
   let upstream: Server;
-  let server: DevServer;
-  let cookie = "";
   beforeAll(async () => {
     upstream = await startUpstream();
-    server = await startDevServer({
-      persistTo: tempStateDir(),
-      env: {
-        EGRESS_ALLOW: "127.0.0.1",
-        EGRESS_HEADERS: JSON.stringify({ "127.0.0.1": { "x-operator-key": "s3cret" } }),
-      },
-    });
-    const first = await fetch(`${server.origin}/api/history`);
-    cookie = /promptlog_visitor=[^;]+/.exec(first.headers.get("set-cookie") ?? "")?.[0] ?? "";
-  }, 120_000);
-  afterAll(async () => {
-    await server?.stop();
+  });
+  afterAll(() => {
     upstream?.close();
   });
 
@@ -44,12 +36,14 @@ describe("egress on the README's dev line, against a loopback upstream", () => {
       }),
     });
     const { url } = (await submitted.json()) as { url: string };
-    const response = await fetch(`${server.origin}${url}?q=${encodeURIComponent(target)}`, { headers: { cookie } });
+    const response = await fetch(`${server.origin}${url}?q=${encodeURIComponent(target)}`, {
+      headers: { cookie: server.cookie },
+    });
     const body = await response.text();
     const id = response.headers.get("x-run-id") ?? "";
     let record: RunRecord | undefined;
     for (let attempt = 0; attempt < 100 && !record?.consoleReady; attempt++) {
-      const answer = await fetch(`${server.origin}/api/runs/${id}`, { headers: { cookie } });
+      const answer = await fetch(`${server.origin}/api/runs/${id}`, { headers: { cookie: server.cookie } });
       if (answer.ok) record = (await answer.json()) as RunRecord;
       else await new Promise((resolve) => setTimeout(resolve, 30));
     }

@@ -1,16 +1,10 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expectDocumented, hostileRequest } from "../shared/hostile.ts";
-import { type DevServer, startDevServer, tempStateDir } from "./dev-server.ts";
+import { devLineForSuite } from "./dev-line-suite.ts";
 
 describe("hostile input over real HTTP, on the README's dev line", () => {
-  let server: DevServer;
-  beforeAll(async () => {
-    server = await startDevServer({ persistTo: tempStateDir() });
-  }, 120_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = devLineForSuite();
 
   it("only ever gets documented statuses, and leaves stored programs and history untouched", async () => {
     const submitted = await fetch(`${server.origin}/submit`, {
@@ -19,9 +13,8 @@ describe("hostile input over real HTTP, on the README's dev line", () => {
       body: JSON.stringify({ code: "return 'precious';" }),
     });
     const { url, hash } = (await submitted.json()) as { url: string; hash: string };
-    const ran = await fetch(`${server.origin}${url}?prompt=keep-me`);
-    await ran.text();
-    const cookie = /promptlog_visitor=[^;]+/.exec(ran.headers.get("set-cookie") ?? "")?.[0] ?? "";
+    const { cookie } = server;
+    await (await fetch(`${server.origin}${url}?prompt=keep-me`, { headers: { cookie } })).text();
     const history = async () => (await fetch(`${server.origin}/api/history`, { headers: { cookie } })).text();
     let before = "";
     for (let attempt = 0; attempt < 100 && !before.includes("keep-me"); attempt++) before = await history();

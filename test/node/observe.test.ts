@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { RunRecord } from "../../src/record/history-entry.ts";
-import { type DevServer, startDevServer, tempStateDir } from "./dev-server.ts";
+import { devLineForSuite } from "./dev-line-suite.ts";
 
 describe("run records on the README's dev line (programs in the separate sandbox runtime)", () => {
-  let server: DevServer;
-  let cookie = "";
-  beforeAll(async () => {
-    server = await startDevServer({ persistTo: tempStateDir() });
-    const first = await fetch(`${server.origin}/api/history`);
-    cookie = /promptlog_visitor=[^;]+/.exec(first.headers.get("set-cookie") ?? "")?.[0] ?? "";
-  }, 120_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = devLineForSuite();
 
   async function submit(code: string, network = false): Promise<string> {
     const submitted = await fetch(`${server.origin}/submit`, {
@@ -24,11 +15,11 @@ describe("run records on the README's dev line (programs in the separate sandbox
   }
 
   async function run(url: string): Promise<RunRecord> {
-    const response = await fetch(`${server.origin}${url}`, { headers: { cookie } });
+    const response = await fetch(`${server.origin}${url}`, { headers: { cookie: server.cookie } });
     await response.text();
     const id = response.headers.get("x-run-id") ?? "";
     for (let attempt = 0; attempt < 100; attempt++) {
-      const record = await fetch(`${server.origin}/api/runs/${id}`, { headers: { cookie } });
+      const record = await fetch(`${server.origin}/api/runs/${id}`, { headers: { cookie: server.cookie } });
       if (record.status === 200) {
         const body = (await record.json()) as RunRecord;
         if (body.consoleReady) return body;

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer, tempStateDir } from "./dev-server.ts";
+import { describe, expect, it } from "vitest";
+import { devLineForSuite } from "./dev-line-suite.ts";
 
 describe("rate limits on the README's dev line", () => {
-  let server: DevServer;
-  beforeAll(async () => {
-    server = await startDevServer({ persistTo: tempStateDir() });
-  }, 120_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = devLineForSuite();
 
   it("answer the 61st submit in a minute from one client with 429 and Retry-After", async () => {
     const statuses: number[] = [];

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDevServer, tempStateDir } from "./dev-server.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { devLineForSuite } from "./dev-line-suite.ts";
 
 /** Every answer in this file must arrive within this: a hang is the failure being tested for. */
 const NEVER_HANG_MS = 10_000;
@@ -9,15 +9,14 @@ interface ErrorBody {
 }
 
 describe("runaway programs on the README's dev line", () => {
-  let server: DevServer;
-  let cookie = "";
+  const server = devLineForSuite();
   const programs: Record<string, { url: string; hash: string; code: string }> = {};
 
   async function call(path: string, init?: RequestInit) {
     const started = performance.now();
     const response = await fetch(`${server.origin}${path}`, {
       ...init,
-      headers: { cookie, ...init?.headers },
+      headers: { cookie: server.cookie, ...init?.headers },
       signal: AbortSignal.timeout(NEVER_HANG_MS),
     });
     const text = await response.text();
@@ -50,9 +49,6 @@ describe("runaway programs on the README's dev line", () => {
   }
 
   beforeAll(async () => {
-    server = await startDevServer({ persistTo: tempStateDir() });
-    const first = await fetch(`${server.origin}/api/history`);
-    cookie = /promptlog_visitor=[^;]+/.exec(first.headers.get("set-cookie") ?? "")?.[0] ?? "";
     await submit("echo", "return prompt.toUpperCase();");
     await submit("counter", "let runs = 0;\nexport default { fetch() { runs++; return new Response(String(runs)) } }");
     await submit("busyModule", "export default { fetch() { while (true) {} } }");
@@ -66,10 +62,6 @@ describe("runaway programs on the README's dev line", () => {
     expect((await call(url("stored"))).text).toBe("2");
     expect((await call(`${url("echo")}?prompt=before`)).text).toBe('"BEFORE"');
   }, 120_000);
-
-  afterAll(async () => {
-    await server?.stop();
-  });
 
   it("keeps a repeatedly run program warm: its isolate, and its module state, are reused", async () => {
     const counts: number[] = [];
