@@ -30,6 +30,13 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** An error as our JSON answers carry it: its code, its words, and the details it names. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  [detail: string]: unknown;
+}
+
 // Plain fields rather than parameter properties: the dev supervisor imports this file into Node,
 // which runs TypeScript by stripping types only.
 export class ApiError extends Error {
@@ -43,7 +50,7 @@ export class ApiError extends Error {
     this.details = details;
   }
 
-  toJSON() {
+  toJSON(): { error: ErrorBody } {
     return { error: { code: this.code, message: this.message, ...this.details } };
   }
 }

@@ -2,7 +2,7 @@ import { RUN_WALL_MS, type RunLimits } from "../config/limits";
 import { ApiError, type ErrorCode } from "../respond/errors";
 import type { Program } from "../store/program";
 import { decodeOrFail } from "../validate/decode";
-import { inUserTerms, locate } from "./locate";
+import { inUserTerms } from "./locate";
 import { ReadyOutcome, RunOutcome } from "./outcome";
 import { type Capabilities, isolateId, workerCode } from "./worker-code";
 
@@ -74,13 +74,15 @@ export async function execute(
       return { response: outcome.response, warm: outcome.warm };
     case "load_error":
       throw new ProgramError("load_error", outcome.message, {}, outcome.warm);
-    case "exception":
+    case "exception": {
+      const stack = inUserTerms(program, outcome.stack);
       throw new ProgramError(
         "program_exception",
         `${outcome.name}: ${outcome.message}`,
-        { name: outcome.name, stack: inUserTerms(program, outcome.stack), location: locate(program, outcome.stack) },
+        { name: outcome.name, stack: stack.text, location: stack.location },
         outcome.warm,
       );
+    }
   }
 }
 
@@ -131,8 +133,8 @@ function runtimeFailure(program: Program, error: unknown): never {
   if (error instanceof ApiError) throw error;
   const message = error instanceof Error ? error.message : String(error);
   if (message.startsWith("Failed to start Worker")) {
-    const detail = message.replace(/^Failed to start Worker:\s*/, "");
-    throw new ApiError("load_error", inUserTerms(program, detail), { location: locate(program, detail) });
+    const detail = inUserTerms(program, message.replace(/^Failed to start Worker:\s*/, ""));
+    throw new ApiError("load_error", detail.text, { location: detail.location });
   }
   if (/exceeded CPU time limit|CPU time limit exceeded|exceeded resource limits/i.test(message)) {
     throw new ApiError("limit_exceeded", `The program exceeded its CPU time limit. ${message}`, { limit: "cpuMs" });

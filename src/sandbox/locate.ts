@@ -77,25 +77,22 @@ function fromOne(text: string): number {
   return /^(?:Uncaught )?SyntaxError\b/.test(text) ? 1 : 0;
 }
 
-/** Rewrites every position in a runtime message or stack to the user's file, line and column. */
-export function inUserTerms(program: Program, text: string): string {
+/**
+ * A runtime message or stack in the user's terms: every position rewritten to their file, line and
+ * column, and `location`, the first of them in their own code (where the error happened).
+ */
+export function inUserTerms(program: Program, text: string): { text: string; location?: SourceLocation } {
   const positions = new Positions(program);
   const shift = fromOne(text);
-  return text.replace(positions.pattern, (_, module: string, line: string, column: string) => {
+  let location: SourceLocation | undefined;
+  const rewritten = text.replace(positions.pattern, (_, module: string, line: string, column: string) => {
     const mapped = positions.map(module, Number(line), Number(column) + shift);
+    if (mapped.user && !location) {
+      location = mapped.file
+        ? { file: mapped.file, line: mapped.line, column: mapped.column }
+        : { line: mapped.line, column: mapped.column };
+    }
     return `${mapped.name}:${mapped.line}:${mapped.column}`;
   });
-}
-
-/** Where in the user's code an error happened: the first position in a stack that is theirs. */
-export function locate(program: Program, text: string): SourceLocation | undefined {
-  const positions = new Positions(program);
-  const shift = fromOne(text);
-  for (const match of text.matchAll(positions.pattern)) {
-    const mapped = positions.map(String(match[1]), Number(match[2]), Number(match[3]) + shift);
-    if (!mapped.user) continue;
-    const { file, line, column } = mapped;
-    return file ? { file, line, column } : { line, column };
-  }
-  return undefined;
+  return location ? { text: rewritten, location } : { text: rewritten };
 }

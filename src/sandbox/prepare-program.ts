@@ -1,6 +1,6 @@
 import { runLimits } from "../config/limits";
 import type { Env } from "../env";
-import { ApiError, type ErrorCode } from "../respond/errors";
+import { ApiError, type ErrorBody } from "../respond/errors";
 import type { Program } from "../store/program";
 import { decodeOrFail } from "../validate/decode";
 import { encodeRun } from "./envelope";
@@ -14,7 +14,7 @@ export type Prepared =
   | {
       readonly loaded: false;
       /** Why not: the program cannot load (load_error), a limit, or no Worker Loader here. */
-      readonly error: { code: ErrorCode; message: string; [detail: string]: unknown } | null;
+      readonly error: ErrorBody | null;
     };
 
 /**

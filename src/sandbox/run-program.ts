@@ -3,7 +3,7 @@ import { Schema } from "effect";
 import { runLimits } from "../config/limits";
 import type { Env } from "../env";
 import { type Outcome, outcomeOf } from "../record/outcome";
-import { ApiError, ERROR_STATUS, type ErrorCode, errorResponse } from "../respond/errors";
+import { ApiError, ERROR_STATUS, type ErrorBody, type ErrorCode, errorResponse } from "../respond/errors";
 import { programResponse } from "../respond/program-response";
 import type { Program } from "../store/program";
 import { decodeOrFail } from "../validate/decode";
@@ -19,7 +19,7 @@ export interface RunResult {
   /** Whether the isolate was new for this run; null when the run never reached one. */
   readonly cold: boolean | null;
   /** The error body, for runs that did not end with the program's own response. */
-  readonly error: { code: ErrorCode; message: string; [detail: string]: unknown } | null;
+  readonly error: ErrorBody | null;
 }
 
 /**
