@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { HISTORY_RETENTION_DAYS, HISTORY_SIZE } from "../config/limits";
 import type { Env } from "../env";
+import { EMPTY_CONSOLE } from "./console-capture";
 import type { EgressEntry, HistoryEntry, Outcome, RunConsole, RunRecord } from "./history-entry";
 
 export type { HistoryEntry, RunRecord };
@@ -24,8 +25,6 @@ interface Detail {
 }
 
 const DAY_MS = 86_400_000;
-
-const EMPTY: RunConsole = { logs: [], exceptions: [], truncated: false };
 
 /** One visitor's recent runs, newest first, with each run's full record; one object per visitor. */
 export class PromptLog extends DurableObject<Env> {
@@ -131,7 +130,7 @@ export class PromptLog extends DurableObject<Env> {
     const detail = JSON.parse(row.detail ?? "{}") as Partial<Detail>;
     return {
       ...toEntry(row),
-      console: detail.console ?? EMPTY,
+      console: detail.console ?? EMPTY_CONSOLE,
       consoleReady: detail.console != null,
       egress: detail.egress ?? [],
       error: detail.error ?? null,

@@ -3,12 +3,6 @@ import type { RunLimits } from "../config/limits";
 import type { Program } from "../store/program";
 import { MODULE_RUNNER, PROGRAM_MODULE, RUNNER_MODULE, SNIPPET_RUNNER, snippetModule } from "./runner-source";
 
-/**
- * What the Worker Loader builds an isolate from. The program gets no network (globalOutbound: null,
- * or for programs submitted with network: true, our egress gateway),
- * only the capabilities we hand it in env (STORE), and the operator's limits; our tails see what it
- * prints.
- */
 /** What a program's isolate is handed besides its code: our tails, its env, its egress gateway. */
 export interface Capabilities {
   readonly tails?: Fetcher[];
@@ -16,6 +10,11 @@ export interface Capabilities {
   readonly globalOutbound?: Fetcher | null;
 }
 
+/**
+ * What the Worker Loader builds an isolate from. The program gets no network (globalOutbound: null,
+ * or for programs submitted with network: true, our egress gateway), only the capabilities we hand
+ * it in env (STORE), and the operator's limits; our tails see what it prints.
+ */
 export function workerCode(
   program: Program,
   limits: RunLimits,
