@@ -5,9 +5,10 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
+import { rssMib } from "../scripts/workerd/rss.ts";
 import { startDevServer, tempStateDir } from "../test/node/dev-server.ts";
 import { type Baseline, startOneHop, startProcessPerRun, startRawWorkerd } from "./baselines.ts";
-import { kindOf, members, rssMib } from "./processes.ts";
+import { kindOf, members } from "./processes.ts";
 
 const tiny = process.argv.includes("--tiny");
 const SIZE = tiny

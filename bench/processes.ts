@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 
 export interface Member {
   readonly pid: number;
@@ -27,13 +26,4 @@ export function kindOf(member: Member): "sandbox" | "app" | "node" {
   if (/workerd serve .*sandbox\.capnp/.test(member.command)) return "sandbox";
   if (/workerd/.test(member.command)) return "app";
   return "node";
-}
-
-/** Resident memory of one process in MiB, from /proc. */
-export function rssMib(pid: number | undefined): number {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
 }

@@ -1,6 +1,7 @@
 // `bun dev`: the playground on http://localhost:$PORT (default 8787). It starts the sandbox
 // supervisor (programs run in their own supervised workerd), builds the app and the client, then
-// serves the app with a plain workerd built from wrangler.jsonc. Ctrl-C (or SIGTERM) stops all of it before exiting.
+// serves the app with a plain workerd built from wrangler.jsonc. Ctrl-C (or SIGTERM) stops all of
+// it before exiting.
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { context, stop as stopEsbuild } from "esbuild";

@@ -134,7 +134,7 @@ export class Supervisor {
       log(`runtime did not answer for ${WEDGE_MS} ms: a program is busy-looping; replacing it`);
       return this.retire(runtime, "cpu");
     }
-    const rss = runtime.rssMb();
+    const rss = runtime.rssMib();
     if (rss > KILL_RSS_MB) {
       log(`runtime at ${Math.round(rss)} MiB (limit ${KILL_RSS_MB}): replacing it`);
       return this.retire(runtime, "memory");

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { Agent, get } from "node:http";
 import { RUN_MARKER } from "../../src/record/run-marker.ts";
+import { rssMib } from "./rss.ts";
 
 /** Why a runtime's runs ended without an answer; decides the error its callers get. */
 export type Failure = "cpu" | "memory" | "crash" | "stopped";
@@ -76,14 +76,9 @@ export class WorkerdProcess {
     return this.stderr.trim().split("\n").slice(-3).join(" ");
   }
 
-  /** Resident memory of the workerd process in MiB, from /proc. */
-  rssMb(): number {
-    try {
-      const status = readFileSync(`/proc/${this.child.pid}/status`, "utf8");
-      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    } catch {
-      return 0;
-    }
+  /** Resident memory of the workerd process in MiB. */
+  rssMib(): number {
+    return rssMib(this.child.pid);
   }
 
   /** Resolves true when the runtime answers its health check within timeoutMs. */

@@ -1,7 +1,7 @@
 import { historyMeta } from "../ui/history-meta";
 import * as api from "./api";
 import { clearConsole, renderConsole } from "./console-view";
-import { createEditor } from "./editor";
+import { createEditor, type ErrorLocation } from "./editor";
 import { explain } from "./explain";
 import { fileTabs, type ProgramSource } from "./files";
 import { showResponse } from "./response-view";
@@ -141,10 +141,8 @@ function showRecord(record: api.RunRecord | null) {
 }
 
 /** A position the server gave in the user's terms; `file` only for programs of several files. */
-interface ErrorPosition {
-  file?: string;
-  line: number;
-  column: number;
+interface ErrorPosition extends ErrorLocation {
+  readonly file?: string;
 }
 
 function pointAt(location: ErrorPosition, message: string) {
