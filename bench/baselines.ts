@@ -1,7 +1,7 @@
 // The two baselines the benchmark compares the project with, built from our own dependencies:
 // raw workerd running a minimal loader worker (the runtime's limit here), and a server that starts
 // a fresh Node process for every run (the container-like baseline).
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "../scripts/workerd/free-port.ts";
+import { WorkerdProcess } from "../scripts/workerd/process.ts";
 
 const run = promisify(execFile);
 const workerdBinary = (): string => createRequire(import.meta.url)("workerd").default;
@@ -55,17 +56,8 @@ const main :Workerd.Worker = (
 );
 `,
   );
-  const port = await freePort();
-  const child = spawn(
-    workerdBinary(),
-    ["serve", join(folder, "raw.capnp"), "--experimental", "--socket-addr", `http=127.0.0.1:${port}`],
-    {
-      stdio: "ignore",
-    },
-  );
-  const origin = `http://127.0.0.1:${port}`;
-  await waitFor(`${origin}/health`);
-  return { origin, pid: child.pid, stop: () => kill(child) };
+  const raw = await serve(join(folder, "raw.capnp"));
+  return { origin: raw.origin, pid: raw.process.pid, stop: () => raw.process.kill("stopped") };
 }
 
 /**
@@ -93,16 +85,9 @@ const main :Workerd.Worker = (
 );
 `,
   );
-  const port = await freePort();
-  const child = spawn(
-    workerdBinary(),
-    ["serve", join(folder, "front.capnp"), "--experimental", "--socket-addr", `http=127.0.0.1:${port}`],
-    { stdio: "ignore" },
-  );
-  const origin = `http://127.0.0.1:${port}`;
-  await waitFor(`${origin}/health`);
+  const front = await serve(join(folder, "front.capnp"));
   // The isolates live upstream: memory is measured there.
-  return { origin, pid: upstream.pid, stop: () => kill(child) };
+  return { origin: front.origin, pid: upstream.pid, stop: () => front.process.kill("stopped") };
 }
 
 /** Every run is a new `node` process: the program's answer is what it prints. */
@@ -123,22 +108,19 @@ export async function startProcessPerRun(): Promise<Baseline> {
   };
 }
 
-async function waitFor(url: string) {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((done) => setTimeout(done, 25));
-  }
-  throw new Error(`${url} never answered`);
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((done) => {
-    if (child.exitCode !== null) return done();
-    child.once("exit", () => done());
-    child.kill("SIGKILL");
+/** `workerd serve` of a config on a free loopback port, once it answers /health. */
+async function serve(configPath: string): Promise<{ origin: string; process: WorkerdProcess }> {
+  const port = await freePort();
+  const child = new WorkerdProcess({
+    binary: workerdBinary(),
+    configPath,
+    host: "127.0.0.1",
+    port,
+    healthPath: "/health",
   });
+  if (!(await child.waitUntilReady(5_000))) {
+    await child.kill("crash");
+    throw new Error(`workerd did not serve ${configPath}: ${child.lastWords() || "no message"}`);
+  }
+  return { origin: `http://127.0.0.1:${port}`, process: child };
 }

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { rssMib } from "../scripts/workerd/rss.ts";
-import { startDevServer, tempStateDir } from "../test/node/dev-server.ts";
+import { startDevServer, tempStateDir, visitorCookie } from "../test/node/dev-server.ts";
 import { type Baseline, startOneHop, startProcessPerRun, startRawWorkerd } from "./baselines.ts";
 import { kindOf, members } from "./processes.ts";
 
@@ -109,8 +109,7 @@ const program = (n: number | string) =>
 
 async function projectTarget(): Promise<{ target: Target; submitFirst: SubmitFirst; stop(): Promise<void> }> {
   const server = await startDevServer({ persistTo: tempStateDir(), env: { PROMPTLOG_RATE_LIMITS: "off" } });
-  const visitor = await fetch(`${server.origin}/api/history`);
-  const cookie = /promptlog_visitor=[^;]+/.exec(visitor.headers.get("set-cookie") ?? "")?.[0] ?? "";
+  const cookie = await visitorCookie(server.origin);
   const submit = async (code: string) => {
     const response = await fetch(`${server.origin}/submit`, {
       method: "POST",

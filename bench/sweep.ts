@@ -1,7 +1,7 @@
 // `bun run bench:sweep [count]`: runs `count` (default 5,000) distinct programs one after another on
 // the README's dev line and prints the dev runtime's resident memory as it goes, while one program
 // is run repeatedly to show it stays warm. Exits non-zero if the whole runtime passes the bound.
-import { startDevServer, tempStateDir } from "../test/node/dev-server.ts";
+import { startDevServer, tempStateDir, visitorCookie } from "../test/node/dev-server.ts";
 import { kindOf, members } from "./processes.ts";
 
 const COUNT = Number(process.argv[2] ?? process.env.SWEEP_COUNT ?? 5_000);
@@ -13,8 +13,7 @@ const REPORT_EVERY = Math.max(1, Math.min(500, Math.floor(COUNT / 10)));
 const server = await startDevServer({ persistTo: tempStateDir(), env: { PROMPTLOG_RATE_LIMITS: "off" } });
 const pgid = server.process.pid ?? 0;
 // One visitor, as a person sweeping programs in the playground would be.
-const visitor = await fetch(`${server.origin}/api/history`);
-const cookie = /promptlog_visitor=[^;]+/.exec(visitor.headers.get("set-cookie") ?? "")?.[0] ?? "";
+const cookie = await visitorCookie(server.origin);
 
 async function submit(code: string): Promise<string> {
   const response = await fetch(`${server.origin}/submit`, {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { type DevServer, startDevServer, tempStateDir } from "./dev-server.ts";
+import { type DevServer, startDevServer, tempStateDir, visitorCookie } from "./dev-server.ts";
 
 /** The running dev line of a test file, and the cookie of the visitor it met first. */
 export interface SuiteServer {
@@ -17,8 +17,7 @@ export function devLineForSuite(env?: Record<string, string>): SuiteServer {
   let cookie = "";
   beforeAll(async () => {
     server = await startDevServer({ persistTo: tempStateDir(), ...(env ? { env } : {}) });
-    const first = await fetch(`${server.origin}/api/history`);
-    cookie = /promptlog_visitor=[^;]+/.exec(first.headers.get("set-cookie") ?? "")?.[0] ?? "";
+    cookie = await visitorCookie(server.origin);
   }, 120_000);
   afterAll(async () => {
     await server?.stop();

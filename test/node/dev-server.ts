@@ -56,6 +56,13 @@ export async function startDevServer(options: {
   throw new Error(`dev server did not answer on ${origin} within 90 s:\n${output}`);
 }
 
+/** A new visitor's cookie (`promptlog_visitor=…`), as the playground hands it out on first contact. */
+export async function visitorCookie(origin: string): Promise<string> {
+  const first = await fetch(`${origin}/api/history`);
+  await first.arrayBuffer();
+  return /promptlog_visitor=[^;]+/.exec(first.headers.get("set-cookie") ?? "")?.[0] ?? "";
+}
+
 /** Processes still alive in the dev line's process group (the shell, bun, wrangler, workerd). */
 export function groupMembers(pgid: number): number[] {
   try {
