@@ -31,12 +31,21 @@ export interface Submitted {
   mode: "module" | "snippet";
   /** The isolate was loaded at submit time. */
   loaded: boolean;
+  /** For TypeScript and multi-file programs. */
+  language?: string;
+  main?: string;
 }
 
-export async function submit(code: string, mode?: "module" | "snippet"): Promise<Submitted> {
-  const response = await postJson("/submit", mode ? { code, mode } : { code });
-  expect([200, 201]).toContain(response.status);
-  return response.json();
+export function submit(code: string, mode?: "module" | "snippet"): Promise<Submitted> {
+  return submitBody(mode ? { code, mode } : { code });
+}
+
+/** A submit of any body (files, language, network); it must be stored (200 or 201). */
+export async function submitBody(body: Record<string, unknown>): Promise<Submitted> {
+  const response = await postJson("/submit", body);
+  const text = await response.text();
+  expect([200, 201], `submit answered ${response.status}: ${text}`).toContain(response.status);
+  return JSON.parse(text) as Submitted;
 }
 
 export interface ApiErrorBody {

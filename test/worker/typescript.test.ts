@@ -1,23 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { buildCount } from "../../src/build/build-program";
-import { type ApiErrorBody, call, expectError, postJson, unique } from "./helpers";
+import { type ApiErrorBody, call, expectError, postJson, submitBody, unique } from "./helpers";
 import { REGISTRY, registryHandler } from "./registry";
-
-interface Submitted {
-  hash: string;
-  url: string;
-  mode: string;
-  main?: string;
-  language?: string;
-  loaded: boolean;
-}
-
-async function submitFiles(body: Record<string, unknown>): Promise<Submitted> {
-  const response = await postJson("/submit", body);
-  if (![200, 201].includes(response.status))
-    throw new Error(`submit answered ${response.status}: ${await response.text()}`);
-  return response.json();
-}
 
 // Served by this test's own registry; "unreachable-pkg" fails at the network, "missing-pkg" is a 404.
 const GREET = {
@@ -44,7 +28,7 @@ afterEach(() => {
 
 describe("TypeScript and multi-file programs", () => {
   it("runs a two-file TypeScript module with an interface, an enum and a relative import", async () => {
-    const program = await submitFiles({
+    const program = await submitBody({
       files: {
         "src/index.ts": unique(
           `import { shout, Tone } from "./util";\ninterface Reply { text: string; tone: Tone }\nexport default {\n  fetch(request: Request): Response {\n    const reply: Reply = { text: shout(new URL(request.url).searchParams.get("q") ?? ""), tone: Tone.Loud };\n    return Response.json(reply);\n  },\n};`,
@@ -58,7 +42,7 @@ describe("TypeScript and multi-file programs", () => {
   });
 
   it("imports JSON and text files", async () => {
-    const program = await submitFiles({
+    const program = await submitBody({
       files: {
         "index.ts": unique(
           `import config from "./config.json";\nimport note from "./note.txt";\nexport default { fetch() { return Response.json({ limit: config.limit, note }) } };`,
@@ -105,9 +89,9 @@ describe("TypeScript and multi-file programs", () => {
       `import greet from "tiny-greet";\nexport default { fetch(req: Request) { return new Response(greet(new URL(req.url).searchParams.get("q") ?? "")) } };`,
     );
     const manifest = JSON.stringify({ dependencies: { "tiny-greet": "^1.0.0" } });
-    const program = await submitFiles({ files: { "index.ts": index, "package.json": manifest } });
+    const program = await submitBody({ files: { "index.ts": index, "package.json": manifest } });
     expect(await (await call(`${program.url}?q=ada`)).text()).toBe("hello, ada");
-    const reordered = await submitFiles({ files: { "package.json": manifest, "index.ts": index }, main: "index.ts" });
+    const reordered = await submitBody({ files: { "package.json": manifest, "index.ts": index }, main: "index.ts" });
     expect(reordered.hash).toBe(program.hash);
   });
 
@@ -126,7 +110,7 @@ describe("TypeScript and multi-file programs", () => {
   });
 
   it("builds once at submit time: warm runs of a bundled program do no compile work", async () => {
-    const program = await submitFiles({
+    const program = await submitBody({
       files: {
         "index.ts": unique(
           `import greet from "tiny-greet";\nlet runs: number = 0;\nexport default { fetch() { return new Response(greet(String(++runs))) } };`,
@@ -142,7 +126,7 @@ describe("TypeScript and multi-file programs", () => {
     }
     expect(buildCount()).toBe(builds);
     // Submitting the same program again reuses what was built.
-    await submitFiles({
+    await submitBody({
       files: {
         "package.json": JSON.stringify({ dependencies: { "tiny-greet": "1.2.3" } }),
         "index.ts": ((await (await call(`/api/programs/${program.hash}`)).json()) as { files: Record<string, string> })
@@ -174,7 +158,7 @@ describe("TypeScript and multi-file programs", () => {
 
 describe("one-file TypeScript (language: ts)", () => {
   it("runs a TypeScript module and a TypeScript snippet; type errors do not block", async () => {
-    const module = await submitFiles({
+    const module = await submitBody({
       code: unique(
         `enum Level { Low, High }\nconst wrong: number = "types are not checked" as any;\nexport default { fetch(): Response { return Response.json({ level: Level.High, wrong }) } };`,
       ),
@@ -183,7 +167,7 @@ describe("one-file TypeScript (language: ts)", () => {
     expect(module).toMatchObject({ mode: "module", language: "ts", loaded: true });
     expect(await (await call(module.url)).json()).toEqual({ level: 1, wrong: "types are not checked" });
 
-    const snippet = await submitFiles({
+    const snippet = await submitBody({
       code: unique("const n: number = prompt.length;\nreturn n as number;"),
       language: "ts",
     });
@@ -207,7 +191,7 @@ describe("one-file TypeScript (language: ts)", () => {
   });
 
   it("points runtime errors at the user's own file, line and column, not at the bundle", async () => {
-    const program = await submitFiles({
+    const program = await submitBody({
       files: {
         "src/index.ts": unique(
           `import { parse } from "./parse";\nexport default { fetch(request: Request): Response { return Response.json(parse(new URL(request.url).searchParams.get("q") || null)) } };`,
@@ -226,7 +210,7 @@ describe("one-file TypeScript (language: ts)", () => {
   });
 
   it("gives one-file TypeScript runtime errors the user's columns, where stripped types moved them", async () => {
-    const module = await submitFiles({
+    const module = await submitBody({
       code: unique(
         `const limit: number = 2;\nexport default { fetch(): Response { const items: string[] = []; return Response.json((items as any).oops.length + limit) } };`,
       ),
@@ -234,7 +218,7 @@ describe("one-file TypeScript (language: ts)", () => {
     });
     const error = await expectError(await call(module.url), 502, "program_exception");
     expect(error.location).toEqual({ line: 2, column: 107 });
-    const snippet = await submitFiles({
+    const snippet = await submitBody({
       code: unique(`const n: number = prompt.length; return (null as any).x + n;`),
       language: "ts",
       mode: "snippet",
@@ -245,8 +229,8 @@ describe("one-file TypeScript (language: ts)", () => {
 
   it("hashes language with the code: the same text as JavaScript is another program", async () => {
     const code = unique("return 1;");
-    const asTs = await submitFiles({ code, language: "ts" });
-    const asJs = await submitFiles({ code });
+    const asTs = await submitBody({ code, language: "ts" });
+    const asJs = await submitBody({ code });
     expect(asTs.hash).not.toBe(asJs.hash);
     expect(REGISTRY).toMatch(/^https:/);
   });
