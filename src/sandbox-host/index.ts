@@ -20,7 +20,7 @@ import {
   STORE_PATH,
   WARM_HEADER,
 } from "../sandbox/protocol";
-import { isolateId } from "../sandbox/worker-code";
+import { type CapabilityMakers, capabilitiesOf, isolateId } from "../sandbox/worker-code";
 
 /**
  * The local sandbox runtime: a separate workerd process, started and replaced by the dev
@@ -113,6 +113,13 @@ const own = exports as unknown as {
   HostEgressGateway: (options: { props: { runId: string } }) => Fetcher;
 };
 
+/** The capabilities of programs running here, from this runtime's own entrypoints. */
+const makers: CapabilityMakers = {
+  tail: () => own.HostRunTail({ props: {} }),
+  store: (hash) => own.HostStoreAccess({ props: { hash } }),
+  gateway: (runId) => own.HostEgressGateway({ props: { runId } }),
+};
+
 async function takeTrace(runId: string): Promise<RunTrace> {
   const requests = egress.get(runId) ?? [];
   egress.delete(runId);
@@ -146,11 +153,7 @@ export default {
     if (!known || request.method !== "POST") return new Response("not found", { status: 404 });
     try {
       const run = await decodeRun(request);
-      const capabilities = () => ({
-        tails: [own.HostRunTail({ props: {} })],
-        env: { STORE: own.HostStoreAccess({ props: { hash: run.hash } }) },
-        ...(run.program.network ? { globalOutbound: own.HostEgressGateway({ props: { runId: run.runId } }) } : {}),
-      });
+      const capabilities = () => capabilitiesOf(makers, run.hash, run.program, run.runId);
       if (pathname === PREPARE_PATH) {
         const id = isolateId(run.hash, run.limits);
         if (!seen.has(id)) {

@@ -10,7 +10,7 @@ import { decodeOrFail } from "../validate/decode";
 import { encodeRun } from "./envelope";
 import { execute, ProgramError, type Run } from "./execute";
 import { EXECUTE_PATH, OUTCOME_HEADER, WARM_HEADER } from "./protocol";
-import type { Capabilities } from "./worker-code";
+import { type Capabilities, type CapabilityMakers, capabilitiesOf } from "./worker-code";
 
 /** The caller's final response, and what the run's record says of it. */
 export interface RunResult {
@@ -52,13 +52,15 @@ export async function runProgram(
   }
 }
 
-/** What this worker hands a program's isolate: our tail, its STORE, and for network its gateway. */
+/** What this worker hands a program's isolate, made from its own entrypoints. */
+const makers: CapabilityMakers = {
+  tail: () => exports.RunTail({ props: {} }),
+  store: (hash) => exports.StoreAccess({ props: { hash } }),
+  gateway: (runId) => exports.EgressGateway({ props: { runId } }),
+};
+
 export function capabilitiesFor(hash: string, program: Program, runId: string): Capabilities {
-  return {
-    tails: [exports.RunTail({ props: {} })],
-    env: { STORE: exports.StoreAccess({ props: { hash } }) },
-    ...(program.network ? { globalOutbound: exports.EgressGateway({ props: { runId } }) } : {}),
-  };
+  return capabilitiesOf(makers, hash, program, runId);
 }
 
 /** Our own JSON error, as the local sandbox runtime or its supervisor answers it. */

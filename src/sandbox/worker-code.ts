@@ -10,6 +10,30 @@ export interface Capabilities {
   readonly globalOutbound?: Fetcher | null;
 }
 
+/** How a runtime makes each capability: the app's own entrypoints, or the local sandbox runtime's. */
+export interface CapabilityMakers {
+  tail(): Fetcher;
+  store(hash: string): Fetcher;
+  gateway(runId: string): Fetcher;
+}
+
+/**
+ * What a program is handed, decided in this one place: our tail, its own STORE, and network only
+ * through the egress gateway, only for programs submitted with network: true.
+ */
+export function capabilitiesOf(
+  make: CapabilityMakers,
+  hash: string,
+  program: Pick<Program, "network">,
+  runId: string,
+): Capabilities {
+  return {
+    tails: [make.tail()],
+    env: { STORE: make.store(hash) },
+    ...(program.network ? { globalOutbound: make.gateway(runId) } : {}),
+  };
+}
+
 /**
  * What the Worker Loader builds an isolate from. The program gets no network (globalOutbound: null,
  * or for programs submitted with network: true, our egress gateway), only the capabilities we hand
