@@ -17,13 +17,14 @@ export default defineConfig({
               bindings: {
                 EGRESS_ALLOW: "api.example.test",
                 EGRESS_HEADERS: JSON.stringify({ "api.example.test": { authorization: "Bearer operator-secret" } }),
-                // npm packages come from the tests' own registry (test/worker/registry.ts).
+                // npm packages come from the tests' own registry (test/support/workerd/registry.ts).
                 NPM_REGISTRY: "https://registry.test",
               },
             },
           }),
         ],
-        test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 20_000 },
+        // Unit tests sit beside the pure modules they test (src/**/*.test.ts) and run here too.
+        test: { name: "worker", include: ["test/worker/**/*.test.ts", "src/**/*.test.ts"], testTimeout: 20_000 },
       },
       {
         // In Node: the README's dev line over real HTTP and in Chromium, wrangler's deploy build, the README.

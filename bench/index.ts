@@ -3,10 +3,11 @@
 // writes BENCHMARKS.md with an SVG chart of throughput against connections. `--tiny` measures a
 // few requests only (the test suite does, so the script cannot rot) and writes to test-artifacts/.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
+import { startDevServer, tempStateDir, visitorCookie } from "../scripts/dev-line/dev-server.ts";
 import { rssMib } from "../scripts/workerd/rss.ts";
-import { startDevServer, tempStateDir, visitorCookie } from "../test/node/dev-server.ts";
+import type { SubmitAnswer } from "../src/base/answers.ts";
 import { type Baseline, startOneHop, startProcessPerRun, startRawWorkerd } from "./baselines.ts";
 import { kindOf, members } from "./processes.ts";
 
@@ -116,7 +117,7 @@ async function projectTarget(): Promise<{ target: Target; submitFirst: SubmitFir
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ code }),
     });
-    return ((await response.json()) as { url: string }).url;
+    return ((await response.json()) as SubmitAnswer).url;
   };
   const run = (url: string) => fetch(`${server.origin}${url}?q=x`, { headers: { cookie } });
   const warmUrl = await submit(program("warm"));
@@ -304,9 +305,17 @@ ${floorLines}
   isolates, before and after making ${SIZE.memory} distinct programs warm (for promptlog at most 60, since its sandbox
   runtime is replaced at 256 MiB), each submitted and run twice, divided by their number; for process per run, one idle \`node\` process (what
   keeping a program warm costs there).
-`,
+${handWritten()}`,
 );
 console.log(`wrote ${OUT}/BENCHMARKS.md and ${CHART}`);
+
+/** The part of BENCHMARKS.md written by hand, from its marker on: a new run keeps it. */
+function handWritten(): string {
+  const marker = "<!-- The sections below are written by hand";
+  const current = existsSync("BENCHMARKS.md") ? readFileSync("BENCHMARKS.md", "utf8") : "";
+  const at = current.indexOf(marker);
+  return at === -1 ? "" : `\n${current.slice(at)}`;
+}
 
 /** Throughput against connections, one line per server: a small hand-drawn SVG. */
 function chart(all: Result[]): string {

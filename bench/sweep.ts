@@ -1,7 +1,8 @@
 // `bun run bench:sweep [count]`: runs `count` (default 5,000) distinct programs one after another on
 // the README's dev line and prints the dev runtime's resident memory as it goes, while one program
 // is run repeatedly to show it stays warm. Exits non-zero if the whole runtime passes the bound.
-import { startDevServer, tempStateDir, visitorCookie } from "../test/node/dev-server.ts";
+import { startDevServer, tempStateDir, visitorCookie } from "../scripts/dev-line/dev-server.ts";
+import type { SubmitAnswer } from "../src/base/answers.ts";
 import { kindOf, members } from "./processes.ts";
 
 const COUNT = Number(process.argv[2] ?? process.env.SWEEP_COUNT ?? 5_000);
@@ -21,7 +22,7 @@ async function submit(code: string): Promise<string> {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ code }),
   });
-  return ((await response.json()) as { url: string }).url;
+  return ((await response.json()) as SubmitAnswer).url;
 }
 
 async function run(url: string): Promise<{ status: number; text: string; ms: number }> {

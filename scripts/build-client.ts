@@ -1,5 +1,16 @@
-// `bun run build`: one build of the client (dev, test and deploy run it first).
-import { build } from "esbuild";
-import { clientBuild } from "./client-build.ts";
+// The playground's browser code and styles, built into public/assets and served by the assets
+// binding. `bun run build` (and dev, test, deploy before them) runs this file; bun dev watches it.
+import { type BuildOptions, build } from "esbuild";
 
-await build(clientBuild);
+export const clientBuild: BuildOptions = {
+  entryPoints: ["src/client/app.ts", "src/client/app.css"],
+  outdir: "public/assets",
+  bundle: true,
+  minify: true,
+  format: "esm",
+  target: "es2022",
+  sourcemap: true,
+  logLevel: "warning",
+};
+
+if (import.meta.main) await build(clientBuild);

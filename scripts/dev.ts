@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { context, stop as stopEsbuild } from "esbuild";
 import { buildApp, readWranglerConfig } from "./app/app-build.ts";
-import { clientBuild } from "./client-build.ts";
+import { clientBuild } from "./build-client.ts";
 import { buildSandboxHost } from "./sandbox/host-build.ts";
 import { Supervisor } from "./sandbox/supervisor.ts";
 import { WorkerdProcess } from "./workerd/process.ts";

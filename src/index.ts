@@ -1,11 +1,15 @@
-import { app } from "./app";
+import { createApp } from "./app";
+import { workerLoaderSandbox } from "./sandbox/worker-loader";
 
-export { EgressGateway } from "./capabilities/egress-gateway";
-export { ProgramData } from "./capabilities/program-data";
-export { StoreAccess } from "./capabilities/store-access";
-export { PromptLog } from "./record/prompt-log";
-export { RunLogMailbox } from "./record/run-logs";
-export { RunTail } from "./record/run-tail";
-export { ProgramStore } from "./store/program-store";
+/** The worker Cloudflare runs (wrangler.jsonc, wrangler.prod.jsonc): programs run in its Worker Loader. */
+export {
+  EgressGateway,
+  ProgramData,
+  ProgramStore,
+  PromptLog,
+  RunLogMailbox,
+  RunTail,
+  StoreAccess,
+} from "./objects";
 
-export default app;
+export default createApp(workerLoaderSandbox);

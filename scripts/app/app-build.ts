@@ -20,6 +20,8 @@ export function readWranglerConfig(path = "wrangler.jsonc"): WranglerConfig {
 
 const capnpString = (value: string) => JSON.stringify(value);
 
+const LOCAL_MAIN = "src/local/app.ts";
+
 /**
  * Builds the app for the local app server: the worker wrangler.jsonc describes, bundled as wrangler
  * bundles it, served by a plain workerd with the same Durable Objects (SQLite, on disk), vars and
@@ -65,10 +67,12 @@ export async function buildApp(options: {
       });
     },
   };
-  await build({ ...common, entryPoints: [config.main], outfile: join(dir, "app.js"), plugins: [wasmModules] });
+  // The dev line's own entry (src/local/app.ts): the same app and classes as config.main, with the
+  // local sandbox in place of the Worker Loader.
+  await build({ ...common, entryPoints: [LOCAL_MAIN], outfile: join(dir, "app.js"), plugins: [wasmModules] });
   for (const [name, path] of wasm) copyFileSync(path, join(dir, name));
-  await build({ ...common, entryPoints: ["src/local-assets/index.ts"], outfile: join(dir, "assets.js") });
-  await build({ ...common, entryPoints: ["src/local-ratelimit/index.ts"], outfile: join(dir, "ratelimit.js") });
+  await build({ ...common, entryPoints: ["src/local/assets/index.ts"], outfile: join(dir, "assets.js") });
+  await build({ ...common, entryPoints: ["src/local/ratelimit/index.ts"], outfile: join(dir, "ratelimit.js") });
 
   const namespaces = config.durable_objects?.bindings ?? [];
   const bindings = [

@@ -5,14 +5,14 @@ import { PROGRAM_COMPATIBILITY_DATE } from "../../src/config/compatibility.ts";
 import { HEAP_MB } from "./limits.ts";
 
 /**
- * Bundles the sandbox host worker (src/sandbox-host) and writes the workerd config that serves it
+ * Bundles the sandbox host worker (src/local/sandbox-host) and writes the workerd config that serves it
  * with a Worker Loader binding. Returns the config's path; the port is given on the command line.
  */
 export async function buildSandboxHost(outdir: string, text: Record<string, string> = {}): Promise<string> {
   const dir = resolve(outdir);
   mkdirSync(dir, { recursive: true });
   await build({
-    entryPoints: ["src/sandbox-host/index.ts"],
+    entryPoints: ["src/local/sandbox-host/index.ts"],
     outfile: join(dir, "host.js"),
     bundle: true,
     format: "esm",

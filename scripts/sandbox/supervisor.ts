@@ -6,8 +6,8 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApiError } from "../../src/respond/errors.ts";
-import { HEALTH_PATH, OUTCOME_HEADER } from "../../src/sandbox/protocol.ts";
+import { ApiError } from "../../src/base/errors.ts";
+import { HEALTH_PATH, OUTCOME_HEADER } from "../../src/local/protocol.ts";
 import { freePort } from "../workerd/free-port.ts";
 import { type Failure, WorkerdProcess as SandboxRuntime } from "../workerd/process.ts";
 import { KILL_RSS_MB, RECYCLE_RSS_MB, STARTUP_WAIT_MS, WATCH_EVERY_MS, WEDGE_MS } from "./limits.ts";

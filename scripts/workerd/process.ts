@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { Agent, get } from "node:http";
-import { RUN_MARKER } from "../../src/record/run-marker.ts";
+import { RUN_MARKER } from "../../src/sandbox/telemetry/run-marker.ts";
 import { rssMib } from "./rss.ts";
 
 /** Why a runtime's runs ended without an answer; decides the error its callers get. */

@@ -1,17 +1,9 @@
-import { MAX_BUILT_BYTES, utf8Bytes } from "../config/limits";
-import type { Env } from "../env";
-import { formatBytes } from "../request/body-limit";
-import { ApiError } from "../respond/errors";
-import type { Program } from "../store/program";
+import { formatBytes, utf8Bytes } from "../base/bytes";
+import { ApiError } from "../base/errors";
+import type { Program } from "../base/program";
+import { MAX_BUILT_BYTES } from "../config/limits";
 import { bundleFiles, NPM_REGISTRY } from "./bundle-files";
 import { compileTypeScript } from "./typescript";
-
-let builds = 0;
-
-/** How many programs this isolate has built: runs never build, only submits do. */
-export function buildCount(): number {
-  return builds;
-}
 
 /** TypeScript and multi-file programs are built; plain one-file JavaScript runs as written. */
 export function needsBuild(source: Program): boolean {
@@ -22,9 +14,8 @@ export function needsBuild(source: Program): boolean {
  * Builds what the loader runs, once, at submit time: one-file TypeScript is stripped of its types,
  * several files are bundled with their npm dependencies; plain JavaScript runs as it is.
  */
-export async function buildProgram(env: Env, source: Program): Promise<Program> {
+export async function buildProgram(env: Pick<Env, "NPM_REGISTRY">, source: Program): Promise<Program> {
   if (!needsBuild(source)) return source;
-  builds++;
   const compiled = source.files
     ? await bundleFiles(source, env.NPM_REGISTRY || NPM_REGISTRY)
     : compileTypeScript(source);

@@ -1,6 +1,6 @@
 import { createWorker } from "@cloudflare/worker-bundler";
-import { ApiError } from "../respond/errors";
-import type { Compiled, Program } from "../store/program";
+import { ApiError } from "../base/errors";
+import type { Compiled, Program } from "../base/program";
 import { checkRelativeImports } from "./relative-imports";
 import { takeInlineSourceMap } from "./source-map";
 

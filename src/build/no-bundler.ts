@@ -1,4 +1,4 @@
-import { ApiError } from "../respond/errors";
+import { ApiError } from "../base/errors";
 
 /**
  * Stands in for @cloudflare/worker-bundler in wrangler.prod.jsonc (its alias): the bundler's

@@ -1,6 +1,6 @@
 import { init, parse } from "es-module-lexer/js";
-import { ApiError } from "../respond/errors";
-import { CODE_FILE } from "../validate/file-paths";
+import { ApiError } from "../base/errors";
+import { CODE_FILE } from "../base/file-paths";
 
 /** What a relative import may leave out, tried in order, as esbuild resolves them. */
 const SUFFIXES = ["", ".ts", ".tsx", ".js", ".mjs", ".jsx", ".json", "/index.ts", "/index.tsx", "/index.js"];

@@ -1,10 +1,10 @@
-import { MAX_CODE_BYTES, MAX_FILES, utf8Bytes } from "../config/limits";
-import { formatBytes } from "../request/body-limit";
-import { ApiError } from "../respond/errors";
-import { detectMode } from "../store/detect-mode";
-import type { Program } from "../store/program";
-import { CODE_FILE } from "../validate/file-paths";
+import { formatBytes, utf8Bytes } from "../base/bytes";
+import { ApiError } from "../base/errors";
+import { CODE_FILE } from "../base/file-paths";
+import type { Program } from "../base/program";
+import { MAX_CODE_BYTES, MAX_FILES } from "../config/limits";
 import type { SubmitRequest } from "../validate/schemas";
+import { detectMode } from "./detect-mode";
 
 /** Entry points tried, in order, when a multi-file program names no `main` (as wrangler would). */
 const DEFAULT_MAINS = ["src/index.ts", "src/index.js", "index.ts", "index.js"];

@@ -1,7 +1,6 @@
 import { transform } from "sucrase";
-import { ApiError } from "../respond/errors";
-import { PROGRAM_MODULE, SNIPPET_PREFIX, snippetModule } from "../sandbox/runner-source";
-import type { Compiled, Program } from "../store/program";
+import { ApiError } from "../base/errors";
+import { type Compiled, PROGRAM_MODULE, type Program, SNIPPET_PREFIX, snippetModule } from "../base/program";
 import { trimSourceMap } from "./source-map";
 
 /**

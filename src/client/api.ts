@@ -1,8 +1,8 @@
 /** The playground's calls to our own HTTP API. */
-import type { HistoryEntry, RunRecord } from "../record/history-entry";
+import type { HistoryAnswer, HistoryEntry, ProgramAnswer, RunRecord, SubmitAnswer } from "../base/answers";
 import type { ProgramSource } from "./files";
 
-export type { HistoryEntry, RunRecord };
+export type { HistoryEntry, ProgramAnswer, RunRecord, SubmitAnswer };
 
 export interface RunResult {
   readonly status: number;
@@ -13,12 +13,6 @@ export interface RunResult {
   /** x-run-id, for runs; null for a failed submit. */
   readonly runId: string | null;
   readonly headers: [string, string][];
-}
-
-export interface Submitted {
-  readonly hash: string;
-  readonly url: string;
-  readonly mode: string;
 }
 
 async function asResult(response: Response, started: number): Promise<RunResult> {
@@ -35,7 +29,7 @@ async function asResult(response: Response, started: number): Promise<RunResult>
 }
 
 /** Submits the program; answers the stored program, or the failed response as a RunResult. */
-export async function submit(source: ProgramSource, mode: string): Promise<Submitted | RunResult> {
+export async function submit(source: ProgramSource, mode: string): Promise<SubmitAnswer | RunResult> {
   const started = performance.now();
   const response = await fetch("/submit", {
     method: "POST",
@@ -44,7 +38,7 @@ export async function submit(source: ProgramSource, mode: string): Promise<Submi
     body: JSON.stringify(mode && "code" in source ? { ...source, mode } : source),
   });
   if (!response.ok) return asResult(response, started);
-  return (await response.json()) as Submitted;
+  return (await response.json()) as SubmitAnswer;
 }
 
 /** The run's request: GET with the prompt, or POST with a body (JSON when it parses as JSON). */
@@ -73,16 +67,16 @@ export async function run(url: string, prompt: string, body: string): Promise<Ru
 export async function history(): Promise<HistoryEntry[]> {
   const response = await fetch("/api/history");
   if (!response.ok) return [];
-  return ((await response.json()) as { entries: HistoryEntry[] }).entries;
+  return ((await response.json()) as HistoryAnswer).entries;
 }
 
 export async function clearHistory(): Promise<boolean> {
   return (await fetch("/api/history", { method: "DELETE" })).ok;
 }
 
-export async function program(hash: string): Promise<(ProgramSource & { mode: string }) | null> {
+export async function program(hash: string): Promise<ProgramAnswer | null> {
   const response = await fetch(`/api/programs/${hash}`);
-  return response.ok ? ((await response.json()) as ProgramSource & { mode: string }) : null;
+  return response.ok ? ((await response.json()) as ProgramAnswer) : null;
 }
 
 /** The run's record once its console has arrived (the tail reports just after the run); null if it never does. */

@@ -1,16 +1,14 @@
-import { CODE_FILE, FILE_PATH } from "../validate/file-paths";
+import type { ProgramSource } from "../base/answers";
+import { CODE_FILE, FILE_PATH } from "../base/file-paths";
+import type { Language } from "../base/schemas";
+
+export type { Language, ProgramSource };
 
 /**
  * The program's files, shown as tabs above the one editor: one file is sent as `code` (with its
  * language), several as `files` with the first as `main`. The language picker names the main
  * file's extension; a new file takes the same language.
  */
-export type Language = "js" | "ts";
-
-export type ProgramSource =
-  | { readonly code: string; readonly language?: Language }
-  | { readonly files: Readonly<Record<string, string>>; readonly main: string };
-
 interface Editor {
   value: string;
   focus(): void;

@@ -1,6 +1,6 @@
 import { Schema } from "effect";
-import { decodeOrFail } from "../validate/decode";
-import { oncePerEnv } from "./once-per-env";
+import { decodeOrFail } from "../base/decode";
+import { oncePerEnv } from "../base/once-per-env";
 
 /**
  * The operator's egress policy, for programs submitted with `network: true`: the hosts they may
@@ -29,5 +29,9 @@ export const egressPolicy = oncePerEnv((env: { EGRESS_ALLOW?: unknown; EGRESS_HE
     .split(",")
     .map((host) => host.trim().toLowerCase())
     .filter(Boolean);
-  return { allow: new Set(allow), headers: vars.EGRESS_HEADERS ?? {} };
+  // Host names are matched lower-cased, so the operator's header keys are too.
+  const headers = Object.fromEntries(
+    Object.entries(vars.EGRESS_HEADERS ?? {}).map(([host, values]) => [host.trim().toLowerCase(), values]),
+  );
+  return { allow: new Set(allow), headers };
 });

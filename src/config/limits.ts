@@ -1,6 +1,6 @@
-import { decodeOrFail } from "../validate/decode";
-import { LimitVars } from "../validate/schemas";
-import { oncePerEnv } from "./once-per-env";
+import { Schema } from "effect";
+import { decodeOrFail } from "../base/decode";
+import { oncePerEnv } from "../base/once-per-env";
 
 /** Request size limits, in bytes of UTF-8. */
 export const MAX_CODE_BYTES = 256 * 1024;
@@ -32,6 +32,16 @@ export interface RunLimits {
 
 export const DEFAULT_RUN_LIMITS: RunLimits = { cpuMs: 50, subRequests: 50 };
 
+/** Operator-set vars; wrangler may hand them over as numbers or as strings. */
+const Count = Schema.Union([Schema.Number, Schema.NumberFromString]).check(
+  Schema.isInt(),
+  Schema.isGreaterThanOrEqualTo(0),
+);
+const LimitVars = Schema.Struct({
+  RUN_CPU_MS: Schema.optional(Count.check(Schema.isGreaterThan(0))),
+  RUN_SUBREQUESTS: Schema.optional(Count),
+});
+
 /** Limits handed to the Worker Loader for every run, from the RUN_CPU_MS and RUN_SUBREQUESTS vars. */
 export const runLimits = oncePerEnv((env: { RUN_CPU_MS?: unknown; RUN_SUBREQUESTS?: unknown }): RunLimits => {
   const vars = decodeOrFail(
@@ -45,10 +55,6 @@ export const runLimits = oncePerEnv((env: { RUN_CPU_MS?: unknown; RUN_SUBREQUEST
     subRequests: vars.RUN_SUBREQUESTS ?? DEFAULT_RUN_LIMITS.subRequests,
   };
 });
-
-export function utf8Bytes(text: string): number {
-  return new TextEncoder().encode(text).byteLength;
-}
 
 /** What one run's record keeps of its console: beyond either, entries are dropped and marked. */
 export const MAX_LOG_ENTRIES = 200;

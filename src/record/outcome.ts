@@ -1,7 +1,5 @@
-import type { ErrorCode } from "../respond/errors";
-import type { Outcome } from "./history-entry";
-
-export type { Outcome };
+import type { Outcome } from "../base/answers";
+import type { ErrorCode } from "../base/errors";
 
 /** "error" is for runs the program never got to: no loader, or a fault of ours. */
 export function outcomeOf(code: ErrorCode | undefined): Outcome {

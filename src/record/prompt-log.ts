@@ -1,10 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
+import type { EgressEntry, HistoryEntry, Outcome, RunConsole, RunRecord } from "../base/answers";
+import { migrate } from "../base/migrations";
 import { HISTORY_RETENTION_DAYS, HISTORY_SIZE } from "../config/limits";
-import type { Env } from "../env";
-import { EMPTY_CONSOLE } from "./console-capture";
-import type { EgressEntry, HistoryEntry, Outcome, RunConsole, RunRecord } from "./history-entry";
-
-export type { HistoryEntry, RunRecord };
+import { EMPTY_CONSOLE } from "../sandbox/telemetry/console-capture";
+import { PROMPT_LOG_MIGRATIONS } from "./prompt-log.migrations";
 
 type Row = {
   id: string | null;
@@ -33,37 +32,7 @@ export class PromptLog extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#createTables();
-  }
-
-  #createTables(): void {
-    const sql = this.ctx.storage.sql;
-    sql.exec(
-      `CREATE TABLE IF NOT EXISTS run (
-         seq INTEGER PRIMARY KEY AUTOINCREMENT,
-         prompt TEXT NOT NULL,
-         hash TEXT NOT NULL,
-         status INTEGER NOT NULL,
-         duration_ms REAL NOT NULL,
-         at TEXT NOT NULL
-       )`,
-    );
-    // Columns added when runs got ids and records; older rows keep NULLs and stay in the history.
-    const columns = new Set(
-      sql
-        .exec<{ name: string }>("PRAGMA table_info(run)")
-        .toArray()
-        .map((c) => c.name),
-    );
-    for (const [name, type] of [
-      ["id", "TEXT"],
-      ["outcome", "TEXT"],
-      ["cold", "INTEGER"],
-      ["detail", "TEXT"],
-    ] as const) {
-      if (!columns.has(name)) sql.exec(`ALTER TABLE run ADD COLUMN ${name} ${type}`);
-    }
-    sql.exec("CREATE UNIQUE INDEX IF NOT EXISTS run_id ON run (id)");
+    migrate(ctx.storage, PROMPT_LOG_MIGRATIONS);
   }
 
   /**
@@ -100,7 +69,8 @@ export class PromptLog extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     this.#end = null;
     // The same object may be asked for again (the visitor comes back): it starts empty.
-    this.#createTables();
+    // deleteAll drops the tables and the applied versions with them, so every migration runs again.
+    migrate(this.ctx.storage, PROMPT_LOG_MIGRATIONS);
   }
 
   attachTrace(id: string, console: RunConsole, egress: EgressEntry[]): void {

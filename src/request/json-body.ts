@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { ApiError } from "../respond/errors";
+import { ApiError } from "../base/errors";
 
 /**
  * Reads a JSON request body: 415 when it is not declared as JSON, 400 when it does not parse.

@@ -1,16 +1,16 @@
 import type { MiddlewareHandler } from "hono";
+import { ApiError, errorResponse } from "../base/errors";
 import { RATE_LIMIT_PERIOD_S } from "../config/limits";
-import type { AppEnv, Env } from "../env";
-import { ApiError, errorResponse } from "../respond/errors";
+import type { RequestEnv } from "./request-env";
 
 /**
  * Per-client rate limits through the Workers Rate Limiting binding: past the configured rate, 429
  * with Retry-After. The client is CF-Connecting-IP, which Cloudflare sets and clients cannot; locally
  * (no Cloudflare in front) it is the loopback address unless the caller sends one.
  */
-export function rateLimit(binding: "SUBMIT_LIMITER" | "RUN_LIMITER"): MiddlewareHandler<AppEnv> {
+export function rateLimit(binding: "SUBMIT_LIMITER" | "RUN_LIMITER"): MiddlewareHandler<RequestEnv> {
   return async (c, next) => {
-    const limiter = (c.env as Env)[binding];
+    const limiter = c.env[binding];
     if (limiter) {
       const client = c.req.header("cf-connecting-ip") ?? "127.0.0.1";
       const { success } = await limiter.limit({ key: client });

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../env";
-import { ApiError } from "../respond/errors";
+import { ApiError } from "../base/errors";
+import type { RequestEnv } from "./request-env";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -10,7 +10,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * neither is not a browser's, and API clients such as curl keep working. Hono's csrf middleware is
  * not used because it checks only form-encoded bodies and refuses clients that send no Origin.
  */
-export const sameOriginWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const sameOriginWrites: MiddlewareHandler<RequestEnv> = async (c, next) => {
   if (!SAFE_METHODS.has(c.req.method)) {
     const site = c.req.header("sec-fetch-site");
     const origin = c.req.header("origin");

@@ -1,8 +1,8 @@
 import { Schema } from "effect";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import type { AppEnv } from "../env";
-import { VisitorId } from "../validate/schemas";
+import { VisitorId } from "../base/schemas";
+import type { RequestEnv } from "./request-env";
 
 export const VISITOR_COOKIE = "promptlog_visitor";
 const isVisitorId = Schema.is(VisitorId);
@@ -11,7 +11,7 @@ const isVisitorId = Schema.is(VisitorId);
  * Gives every visitor an anonymous id in an HttpOnly, SameSite=Lax cookie. The id picks the
  * visitor's PromptLog, so only a random, unguessable id is accepted; anything else gets a new one.
  */
-export const visitor: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const visitor: MiddlewareHandler<RequestEnv> = async (c, next) => {
   const current = getCookie(c, VISITOR_COOKIE);
   if (isVisitorId(current)) {
     c.set("visitorId", current);
@@ -23,7 +23,7 @@ export const visitor: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-function setVisitorCookie(c: Context<AppEnv>, id: string) {
+function setVisitorCookie(c: Context<RequestEnv>, id: string) {
   setCookie(c, VISITOR_COOKIE, id, {
     path: "/",
     httpOnly: true,

@@ -1,13 +1,17 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../app-env";
+import type { HistoryAnswer } from "../base/answers";
+import { decodeOrFail } from "../base/decode";
+import { ApiError } from "../base/errors";
+import { RunId } from "../base/schemas";
 import { historyOf } from "../record/history";
-import { ApiError } from "../respond/errors";
-import { decodeOrFail } from "../validate/decode";
-import { RunId } from "../validate/schemas";
 
 /** The calling visitor's own runs; the visitor cookie picks them, so no visitor id is ever accepted. */
 export const historyRoutes = new Hono<AppEnv>()
-  .get("/api/history", async (c) => c.json({ entries: await historyOf(c.env, c.get("visitorId")).list() }))
+  .get("/api/history", async (c) => {
+    const answer: HistoryAnswer = { entries: await historyOf(c.env, c.get("visitorId")).list() };
+    return c.json(answer);
+  })
   .delete("/api/history", async (c) => {
     await historyOf(c.env, c.get("visitorId")).clear();
     return c.body(null, 204);

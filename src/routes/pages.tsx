@@ -2,12 +2,12 @@ import { Schema } from "effect";
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { NONCE, type SecureHeadersVariables, secureHeaders } from "hono/secure-headers";
-import type { AppEnv, Env } from "../env";
+import type { AppEnv } from "../app-env";
+import { Hash } from "../base/schemas";
 import { historyOf } from "../record/history";
 import { loadProgram } from "../store/program-store";
 import { EXAMPLES } from "../ui/examples";
 import { PlaygroundPage } from "../ui/page";
-import { Hash } from "../validate/schemas";
 
 const isHash = Schema.is(Hash);
 
@@ -29,16 +29,19 @@ const pageHeaders = secureHeaders({
   },
 });
 
-/** Programs run through this worker's own loader, or (bun dev) the local sandbox runtime. */
-const canRun = (env: Env) => env.LOADER !== undefined || env.SANDBOX_URL !== undefined;
-
 type PageContext = Context<AppEnv & { Variables: SecureHeadersVariables }>;
 
 async function renderPage(c: PageContext, extra: Pick<Parameters<typeof PlaygroundPage>[0], "shared" | "notice">) {
   const history = await historyOf(c.env, c.get("visitorId")).list();
   const nonce = c.get("secureHeadersNonce") ?? "";
   const page = (
-    <PlaygroundPage examples={EXAMPLES} history={history} runnable={canRun(c.env)} styleNonce={nonce} {...extra} />
+    <PlaygroundPage
+      examples={EXAMPLES}
+      history={history}
+      runnable={c.get("sandbox").canRun}
+      styleNonce={nonce}
+      {...extra}
+    />
   );
   return html`<!doctype html>${page}`;
 }

@@ -1,14 +1,17 @@
 import { type Context, Hono } from "hono";
-import { MAX_PROMPT_BYTES, MAX_RUN_BODY_BYTES, utf8Bytes } from "../config/limits";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../app-env";
+import { formatBytes, utf8Bytes } from "../base/bytes";
+import { decodeOrFail } from "../base/decode";
+import { ApiError, errorResponse } from "../base/errors";
+import { Hash } from "../base/schemas";
+import { MAX_PROMPT_BYTES, MAX_RUN_BODY_BYTES } from "../config/limits";
 import { recordRun } from "../record/history";
-import { formatBytes, limitBody } from "../request/body-limit";
+import { outcomeOf } from "../record/outcome";
+import { limitBody } from "../request/body-limit";
 import { rateLimit } from "../request/rate-limit";
-import { ApiError } from "../respond/errors";
-import { runProgram } from "../sandbox/run-program";
+import { programResponse } from "../respond/program-response";
 import { loadProgram } from "../store/program-store";
-import { decodeOrFail } from "../validate/decode";
-import { Hash, RunQuery } from "../validate/schemas";
+import { RunQuery } from "../validate/schemas";
 
 /** GET|POST /run/:hash?prompt=… (alias q): run a stored program in its own isolate. */
 export const runRoutes = new Hono<AppEnv>().on(
@@ -30,19 +33,16 @@ export const runRoutes = new Hono<AppEnv>().on(
     const program = await loadProgram(c.env, hash);
     if (!program) throw new ApiError("program_not_found", `No program is stored under ${hash}. Submit it first.`);
 
+    const sandbox = c.get("sandbox");
     const id = crypto.randomUUID();
     const at = new Date().toISOString();
     const started = performance.now();
-    const result = await runProgram(c.env, hash, program, programRequest(c, prompt), id);
+    const result = await sandbox.run({ hash, program, request: programRequest(c, prompt), runId: id });
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    const { response } = result;
-    recordRun(
-      c.env,
-      c.executionCtx,
-      c.get("visitorId"),
-      { id, prompt, hash, status: response.status, outcome: result.outcome, durationMs, cold: result.cold, at },
-      result.error,
-    );
+    const response = result.response ? programResponse(result.response) : errorResponse(result.error);
+    const outcome = outcomeOf(result.error?.code);
+    const entry = { id, prompt, hash, status: response.status, outcome, durationMs, cold: result.cold, at };
+    recordRun(c.env, c.executionCtx, sandbox, c.get("visitorId"), entry, result.error);
     // Through the context, so headers set earlier in the chain (a new visitor's cookie) are kept.
     c.header("x-run-id", id);
     return c.newResponse(response.body, response);

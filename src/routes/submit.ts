@@ -1,15 +1,16 @@
 import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import type { SubmitAnswer } from "../base/answers";
+import { formatBytes } from "../base/bytes";
+import { decodeOrFail } from "../base/decode";
 import { buildProgram, needsBuild } from "../build/build-program";
 import { programSource } from "../build/source";
 import { MAX_CODE_BYTES, MAX_SUBMIT_BODY_BYTES } from "../config/limits";
-import type { AppEnv } from "../env";
-import { formatBytes, limitBody } from "../request/body-limit";
+import { limitBody } from "../request/body-limit";
 import { readJsonBody } from "../request/json-body";
 import { rateLimit } from "../request/rate-limit";
-import { prepareProgram } from "../sandbox/prepare-program";
 import { hashProgram } from "../store/hash";
 import { loadProgram, saveProgram } from "../store/program-store";
-import { decodeOrFail } from "../validate/decode";
 import { SubmitRequest } from "../validate/schemas";
 
 const codeTooLarge = `The code is larger than ${formatBytes(MAX_CODE_BYTES)}.`;
@@ -35,19 +36,17 @@ export const submitRoutes = new Hono<AppEnv>().post(
     const { created } = stored ? { created: false } : await saveProgram(c.env, hash, program);
     const url = `/run/${hash}`;
     if (created) c.header("location", url);
-    const prepared = await prepareProgram(c.env, hash, program);
-    return c.json(
-      {
-        hash,
-        url,
-        mode: program.mode,
-        network: program.network === true,
-        ...(program.language ? { language: program.language } : {}),
-        ...(program.main ? { main: program.main } : {}),
-        loaded: prepared.loaded,
-        ...(prepared.loaded || !prepared.error ? {} : { loadError: prepared.error }),
-      },
-      created ? 201 : 200,
-    );
+    const prepared = await c.get("sandbox").prepare(hash, program);
+    const answer: SubmitAnswer = {
+      hash,
+      url,
+      mode: program.mode,
+      network: program.network === true,
+      ...(program.language ? { language: program.language } : {}),
+      ...(program.main ? { main: program.main } : {}),
+      loaded: prepared.loaded,
+      ...(prepared.loaded || !prepared.error ? {} : { loadError: prepared.error }),
+    };
+    return c.json(answer, created ? 201 : 200);
   },
 );

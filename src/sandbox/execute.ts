@@ -1,7 +1,7 @@
+import { decodeOrFail } from "../base/decode";
+import { ApiError, type ErrorCode } from "../base/errors";
+import type { Program } from "../base/program";
 import { RUN_WALL_MS, type RunLimits } from "../config/limits";
-import { ApiError, type ErrorCode } from "../respond/errors";
-import type { Program } from "../store/program";
-import { decodeOrFail } from "../validate/decode";
 import { inUserTerms } from "./locate";
 import { ReadyOutcome, RunOutcome } from "./outcome";
 import { type Capabilities, isolateId, workerCode } from "./worker-code";

@@ -1,6 +1,5 @@
 import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
-import type { Program } from "../store/program";
-import { PROGRAM_MODULE, SNIPPET_PREFIX } from "./runner-source";
+import { PROGRAM_MODULE, type Program, SNIPPET_PREFIX } from "../base/program";
 
 export interface SourceLocation {
   /** The user's file, for a program given as several files; one-file programs have just one. */
@@ -37,7 +36,8 @@ class Positions {
     this.#bundled = program.compiled !== undefined && program.compiled.mainModule !== PROGRAM_MODULE;
     const modules = new Set([PROGRAM_MODULE, program.compiled?.mainModule ?? PROGRAM_MODULE]);
     const names = [...modules].map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|");
-    this.pattern = new RegExp(`(${names}):(\\d+):(\\d+)`, "g");
+    // Not preceded by a name character, so "myprogram.js:1:2" is not taken for "program.js:1:2".
+    this.pattern = new RegExp(`(?<![\\w.-])(${names}):(\\d+):(\\d+)`, "g");
   }
 
   /** `column` counts from 1, as stack traces and editors do. */

@@ -3,10 +3,10 @@
  * it calls the program and reports how it ended, so the host can tell the program's own exceptions
  * from load failures and runtime limits. Its name appears in stack traces, so it says what it is.
  */
-import { RUN_MARKER } from "../record/console-capture";
+import { PROGRAM_MODULE } from "../base/program";
+import { RUN_MARKER } from "./telemetry/run-marker";
 
 export const RUNNER_MODULE = "promptlog-runner.js";
-export const PROGRAM_MODULE = "program.js";
 
 // Shared by both runners: the error report, the warm flag (module state survives between runs of
 // one isolate), and the marker that ties this invocation's console output to the run. ready() is
@@ -81,14 +81,3 @@ export default class Runner extends WorkerEntrypoint {
   }
 }
 `;
-
-/**
- * A snippet becomes the body of an async function with `prompt` in scope. The user's first line
- * shares our first line, so runtime line numbers are the user's own. The inner function gives the
- * user's `const result`/`var result` its own scope, while a bare `result = …` lands in ours.
- */
-export const SNIPPET_PREFIX = "export default async function (prompt) { let result; return await (async () => { ";
-
-export function snippetModule(code: string): string {
-  return `${SNIPPET_PREFIX}${code}\n;return result; })(); }\n`;
-}

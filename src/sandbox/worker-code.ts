@@ -1,37 +1,13 @@
+import { PROGRAM_MODULE, type Program, snippetModule } from "../base/program";
 import { PROGRAM_COMPATIBILITY_DATE } from "../config/compatibility";
 import type { RunLimits } from "../config/limits";
-import type { Program } from "../store/program";
-import { MODULE_RUNNER, PROGRAM_MODULE, RUNNER_MODULE, SNIPPET_RUNNER, snippetModule } from "./runner-source";
+import { MODULE_RUNNER, RUNNER_MODULE, SNIPPET_RUNNER } from "./runner-source";
 
 /** What a program's isolate is handed besides its code: our tails, its env, its egress gateway. */
 export interface Capabilities {
   readonly tails?: Fetcher[];
   readonly env?: Record<string, unknown>;
   readonly globalOutbound?: Fetcher | null;
-}
-
-/** How a runtime makes each capability: the app's own entrypoints, or the local sandbox runtime's. */
-export interface CapabilityMakers {
-  tail(): Fetcher;
-  store(hash: string): Fetcher;
-  gateway(runId: string): Fetcher;
-}
-
-/**
- * What a program is handed, decided in this one place: our tail, its own STORE, and network only
- * through the egress gateway, only for programs submitted with network: true.
- */
-export function capabilitiesOf(
-  make: CapabilityMakers,
-  hash: string,
-  program: Pick<Program, "network">,
-  runId: string,
-): Capabilities {
-  return {
-    tails: [make.tail()],
-    env: { STORE: make.store(hash) },
-    ...(program.network ? { globalOutbound: make.gateway(runId) } : {}),
-  };
 }
 
 /**

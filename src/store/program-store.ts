@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../env";
-import type { Mode } from "../validate/schemas";
+import { migrate } from "../base/migrations";
+import type { Compiled, Program } from "../base/program";
+import type { Mode } from "../base/schemas";
 import { hashProgram } from "./hash";
-import type { Compiled, Program } from "./program";
+import { PROGRAM_STORE_MIGRATIONS } from "./program-store.migrations";
 
 /**
  * Programs live in 256 Durable Objects, picked by the hash's two leading hex digits: writes
@@ -13,24 +14,7 @@ import type { Compiled, Program } from "./program";
 export class ProgramStore extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(
-      `CREATE TABLE IF NOT EXISTS program (
-         hash TEXT PRIMARY KEY,
-         mode TEXT NOT NULL,
-         code TEXT NOT NULL,
-         created_at INTEGER NOT NULL
-       )`,
-    );
-    const columns = ctx.storage.sql.exec<{ name: string }>("PRAGMA table_info(program)").toArray();
-    if (!columns.some((column) => column.name === "network")) {
-      ctx.storage.sql.exec("ALTER TABLE program ADD COLUMN network INTEGER NOT NULL DEFAULT 0");
-    }
-    // TypeScript and multi-file programs: their source beyond code (language, files, main) and
-    // what was built from it, as JSON; NULL for plain one-file JavaScript.
-    if (!columns.some((column) => column.name === "source")) {
-      ctx.storage.sql.exec("ALTER TABLE program ADD COLUMN source TEXT");
-      ctx.storage.sql.exec("ALTER TABLE program ADD COLUMN compiled TEXT");
-    }
+    migrate(ctx.storage, PROGRAM_STORE_MIGRATIONS);
   }
 
   /** Stores the program once; a second put of the same hash leaves the first copy untouched. */

@@ -1,4 +1,4 @@
-import type { Mode } from "../validate/schemas";
+import type { Mode } from "../base/schemas";
 
 export interface Example {
   readonly id: string;

@@ -1,5 +1,5 @@
-import type { HistoryEntry } from "../record/history-entry";
-import type { Program } from "../store/program";
+import type { HistoryEntry } from "../base/answers";
+import type { Program } from "../base/program";
 import type { Example } from "./examples";
 import { historyMeta } from "./history-meta";
 

@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devLineForSuite } from "../node/dev-line-suite.ts";
-import { ROOT } from "../node/readme.ts";
-import { hasChromium, launch } from "./chromium.ts";
+import { ROOT } from "../../scripts/dev-line/readme-lines.ts";
+import { hasChromium, launch } from "../support/node/chromium.ts";
+import { devLineForSuite } from "../support/node/dev-line.ts";
 
 const ARTIFACTS = `${ROOT}test-artifacts/screenshots`;
 

@@ -1,7 +1,8 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { devLineForSuite } from "../node/dev-line-suite.ts";
-import { hasChromium, launch } from "./chromium.ts";
+import type { SubmitAnswer } from "../../src/base/answers.ts";
+import { hasChromium, launch } from "../support/node/chromium.ts";
+import { devLineForSuite } from "../support/node/dev-line.ts";
 
 /** A page a program serves from our origin, trying to read the visitor's history with their cookie. */
 const ATTACK = `export default { fetch() {
@@ -30,7 +31,7 @@ describe.skipIf(!hasChromium)("a page served by a program, in Chromium", () => {
     expect(before?.httpOnly).toBe(true);
 
     const submitted = await page.request.post(`${server.origin}/submit`, { data: { code: ATTACK } });
-    const { url } = (await submitted.json()) as { url: string };
+    const { url } = (await submitted.json()) as SubmitAnswer;
     const historyRequests: string[] = [];
     page.on("request", (request) => {
       if (request.url().includes("/api/history")) historyRequests.push(request.url());

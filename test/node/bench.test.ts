@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "./readme.ts";
+import { ROOT } from "../../scripts/dev-line/readme-lines.ts";
 
 const run = promisify(execFile);
 

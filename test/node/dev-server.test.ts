@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { type DevServer, groupMembers, startDevServer, tempStateDir } from "../../scripts/dev-line/dev-server.ts";
 import { freePort } from "../../scripts/workerd/free-port.ts";
-import { type DevServer, groupMembers, startDevServer, tempStateDir } from "./dev-server.ts";
+import type { HistoryAnswer, SubmitAnswer } from "../../src/base/answers.ts";
 
 const REFERENCE_MODULE =
   "export default { async fetch(req) { const { searchParams } = new URL(req.url); const prompt = searchParams.get('q') ?? 'Hello'; return new Response(prompt.toUpperCase(), { headers: { 'content-type': 'text/plain' } }); } }";
@@ -27,7 +28,7 @@ describe("the README's dev line, over real HTTP", () => {
       body: JSON.stringify({ code: REFERENCE_MODULE }),
     });
     expect([200, 201]).toContain(submitted.status);
-    const { url, hash } = (await submitted.json()) as { url: string; hash: string };
+    const { url, hash } = (await submitted.json()) as SubmitAnswer;
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
 
     const run = await fetch(`${server.origin}${url}?prompt=over%20http`);
@@ -39,7 +40,7 @@ describe("the README's dev line, over real HTTP", () => {
     let entries: { prompt: string }[] = [];
     for (let attempt = 0; attempt < 50 && entries.length === 0; attempt++) {
       const history = await fetch(`${server.origin}/api/history`, { headers: { cookie } });
-      entries = ((await history.json()) as { entries: { prompt: string }[] }).entries;
+      entries = ((await history.json()) as HistoryAnswer).entries;
     }
     expect(entries.map((entry) => entry.prompt)).toEqual(["over http"]);
 
@@ -51,6 +52,6 @@ describe("the README's dev line, over real HTTP", () => {
     const again = await fetch(`${server.origin}${url}?q=after%20restart`);
     expect(await again.text()).toBe("AFTER RESTART");
     const history = await fetch(`${server.origin}/api/history`, { headers: { cookie } });
-    expect(((await history.json()) as { entries: { prompt: string }[] }).entries[0]?.prompt).toBe("over http");
+    expect(((await history.json()) as HistoryAnswer).entries[0]?.prompt).toBe("over http");
   });
 });

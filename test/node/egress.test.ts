@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunRecord } from "../../src/record/history-entry.ts";
-import { devLineForSuite } from "./dev-line-suite.ts";
+import type { RunRecord, SubmitAnswer } from "../../src/base/answers.ts";
+import { devLineForSuite } from "../support/node/dev-line.ts";
 
 /** The upstream our test controls, on loopback: it answers with the headers it received. */
 function startUpstream(): Promise<Server> {
@@ -35,7 +35,7 @@ describe("egress on the README's dev line, against a loopback upstream", () => {
         network: true,
       }),
     });
-    const { url } = (await submitted.json()) as { url: string };
+    const { url } = (await submitted.json()) as SubmitAnswer;
     const response = await fetch(`${server.origin}${url}?q=${encodeURIComponent(target)}`, {
       headers: { cookie: server.cookie },
     });

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { expectDocumented, hostileRequest } from "../shared/hostile.ts";
-import { devLineForSuite } from "./dev-line-suite.ts";
+import type { SubmitAnswer } from "../../src/base/answers.ts";
+import { expectDocumented, hostileRequest } from "../support/hostile.ts";
+import { devLineForSuite } from "../support/node/dev-line.ts";
 
 describe("hostile input over real HTTP, on the README's dev line", () => {
   const server = devLineForSuite();
@@ -12,7 +13,7 @@ describe("hostile input over real HTTP, on the README's dev line", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ code: "return 'precious';" }),
     });
-    const { url, hash } = (await submitted.json()) as { url: string; hash: string };
+    const { url, hash } = (await submitted.json()) as SubmitAnswer;
     const { cookie } = server;
     await (await fetch(`${server.origin}${url}?prompt=keep-me`, { headers: { cookie } })).text();
     const history = async () => (await fetch(`${server.origin}/api/history`, { headers: { cookie } })).text();

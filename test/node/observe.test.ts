@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RunRecord } from "../../src/record/history-entry.ts";
-import { devLineForSuite } from "./dev-line-suite.ts";
+import type { RunRecord, SubmitAnswer } from "../../src/base/answers.ts";
+import { devLineForSuite } from "../support/node/dev-line.ts";
 
 describe("run records on the README's dev line (programs in the separate sandbox runtime)", () => {
   const server = devLineForSuite();
@@ -11,7 +11,7 @@ describe("run records on the README's dev line (programs in the separate sandbox
       headers: { "content-type": "application/json" },
       body: JSON.stringify(network ? { code, network } : { code }),
     });
-    return ((await submitted.json()) as { url: string }).url;
+    return ((await submitted.json()) as SubmitAnswer).url;
   }
 
   async function run(url: string): Promise<RunRecord> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { devLineForSuite } from "./dev-line-suite.ts";
+import { devLineForSuite } from "../support/node/dev-line.ts";
 
 describe("rate limits on the README's dev line", () => {
   const server = devLineForSuite();

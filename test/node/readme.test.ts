@@ -1,9 +1,10 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ERROR_STATUS } from "../../src/respond/errors";
-import { ROOT, setupLines } from "./readme.ts";
+import { ROOT, setupLines } from "../../scripts/dev-line/readme-lines.ts";
+import { ERROR_STATUS } from "../../src/base/errors";
 
 const readme = readFileSync(`${ROOT}README.md`, "utf8");
+const api = readFileSync(`${ROOT}docs/api.md`, "utf8");
 
 describe("the README stays true", () => {
   it("opens with the dev line and the test line, and .ci/run runs the test line verbatim", () => {
@@ -14,9 +15,21 @@ describe("the README stays true", () => {
     expect(ci).toContain(test);
   });
 
-  it("lists every error code with its status", () => {
+  it("stays a short guide: at most 200 lines", () => {
+    expect(readme.trimEnd().split("\n").length).toBeLessThanOrEqual(200);
+  });
+
+  it("links only to docs that exist", () => {
+    const links = [...readme.matchAll(/\]\((docs\/[^)#\s]+\.md)(?:#[^)\s]*)?\)/g)].map((match) => match[1]);
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of new Set(links)) {
+      expect(existsSync(`${ROOT}${link}`), `${link} is linked from the README`).toBe(true);
+    }
+  });
+
+  it("docs/api.md lists every error code with its status", () => {
     for (const [code, status] of Object.entries(ERROR_STATUS)) {
-      expect(readme).toMatch(new RegExp(`\\|\\s*${status}\\s*\\|\\s*\`${code}\``));
+      expect(api).toMatch(new RegExp(`\\|\\s*${status}\\s*\\|\\s*\`${code}\``));
     }
   });
 });

@@ -1,12 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { devLineForSuite } from "./dev-line-suite.ts";
+import type { ErrorAnswer, HistoryAnswer, SubmitAnswer } from "../../src/base/answers.ts";
+import { devLineForSuite } from "../support/node/dev-line.ts";
 
 /** Every answer in this file must arrive within this: a hang is the failure being tested for. */
 const NEVER_HANG_MS = 10_000;
-
-interface ErrorBody {
-  error: { code: string; message: string; limit?: string };
-}
 
 describe("runaway programs on the README's dev line", () => {
   const server = devLineForSuite();
@@ -29,7 +26,7 @@ describe("runaway programs on the README's dev line", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ code }),
     });
-    const { url, hash } = JSON.parse(response.text) as { url: string; hash: string };
+    const { url, hash } = JSON.parse(response.text) as SubmitAnswer;
     programs[name] = { url, hash, code };
   }
 
@@ -81,7 +78,7 @@ describe("runaway programs on the README's dev line", () => {
       })();
       const stuck = await call(url(name));
       expect(stuck.status).toBe(503);
-      const body = JSON.parse(stuck.text) as ErrorBody;
+      const body = JSON.parse(stuck.text) as ErrorAnswer;
       expect(body.error).toMatchObject({ code: "limit_exceeded", limit: "cpuMs" });
       expect(body.error.message).toMatch(/CPU time limit/);
       expect(stuck.ms).toBeLessThan(NEVER_HANG_MS);
@@ -120,7 +117,7 @@ describe("runaway programs on the README's dev line", () => {
       expect(stored.status).toBe(200);
       expect((JSON.parse(stored.text) as { code: string }).code).toBe(program.code);
     }
-    const history = JSON.parse((await call("/api/history")).text) as { entries: { prompt: string; status: number }[] };
+    const history = JSON.parse((await call("/api/history")).text) as HistoryAnswer;
     const prompts = history.entries.map((entry) => entry.prompt);
     expect(prompts).toContain("before");
     expect(history.entries.filter((entry) => entry.status === 503).length).toBeGreaterThanOrEqual(3);

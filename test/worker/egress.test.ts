@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { call, newVisitor, postJson, recordOf, unique } from "./helpers";
+import type { SubmitAnswer } from "../../src/base/answers";
+import { call, newVisitor, postJson, recordOf, unique } from "../support/workerd/api";
 
 const FETCHER = `export default { async fetch(req) {
   const target = new URL(req.url).searchParams.get("q");
@@ -10,7 +11,7 @@ const FETCHER = `export default { async fetch(req) {
 async function submitWithNetwork(code: string) {
   const response = await postJson("/submit", { code, network: true });
   expect(response.status).toBe(201);
-  return (await response.json()) as { hash: string; url: string; network: boolean };
+  return (await response.json()) as SubmitAnswer;
 }
 
 describe("egress for programs submitted with network: true", () => {
@@ -21,7 +22,7 @@ describe("egress for programs submitted with network: true", () => {
   it("is part of the program, and of its hash", async () => {
     const code = unique(FETCHER);
     const withNetwork = await submitWithNetwork(code);
-    const without = (await (await postJson("/submit", { code })).json()) as { hash: string; network: boolean };
+    const without = (await (await postJson("/submit", { code })).json()) as SubmitAnswer;
     expect(withNetwork.network).toBe(true);
     expect(without.network).toBe(false);
     expect(withNetwork.hash).not.toBe(without.hash);

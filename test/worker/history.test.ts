@@ -1,25 +1,18 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { HistoryAnswer, HistoryEntry } from "../../src/base/answers";
 import { HISTORY_RETENTION_DAYS } from "../../src/config/limits";
-import { call, expectError, newVisitor, submit, unique } from "./helpers";
+import { call, expectError, newVisitor, submit, unique } from "../support/workerd/api";
 
-interface Entry {
-  prompt: string;
-  hash: string;
-  status: number;
-  durationMs: number;
-  at: string;
-}
-
-async function historyOf(cookie: string): Promise<Entry[]> {
+async function historyOf(cookie: string): Promise<HistoryEntry[]> {
   const response = await call("/api/history", { headers: { cookie } });
   expect(response.status).toBe(200);
-  return ((await response.json()) as { entries: Entry[] }).entries;
+  return ((await response.json()) as HistoryAnswer).entries;
 }
 
 /** Recording happens after the response (waitUntil), so wait until it lands. */
-async function historyWhen(cookie: string, ready: (entries: Entry[]) => boolean): Promise<Entry[]> {
+async function historyWhen(cookie: string, ready: (entries: HistoryEntry[]) => boolean): Promise<HistoryEntry[]> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const entries = await historyOf(cookie);
     if (ready(entries)) return entries;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { expectDocumented, hostileRequest } from "../shared/hostile";
-import { call, newVisitor, submit, unique } from "./helpers";
+import { expectDocumented, hostileRequest } from "../support/hostile";
+import { call, newVisitor, submit, unique } from "../support/workerd/api";
 
 describe("hostile input at every route", () => {
   it("only ever gets documented statuses, and leaves stored programs and history untouched", async () => {

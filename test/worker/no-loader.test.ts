@@ -1,8 +1,9 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { HistoryAnswer, SubmitAnswer } from "../../src/base/answers";
 import worker from "../../src/index";
-import { expectError, ORIGIN, unique } from "./helpers";
+import { expectError, ORIGIN, unique } from "../support/workerd/api";
 
 /** The worker as wrangler.prod.jsonc deploys it: every binding but the Worker Loader. */
 const prodEnv = { ...env, LOADER: undefined };
@@ -22,7 +23,7 @@ describe("without a Worker Loader", () => {
       body: JSON.stringify({ code: unique("return 1;") }),
     });
     expect(submitted.status).toBe(201);
-    const { url } = (await submitted.json()) as { url: string };
+    const { url } = (await submitted.json()) as SubmitAnswer;
     const run = await fetchProd(`${url}?prompt=x`, {
       headers: { cookie: "promptlog_visitor=5b0c6f4e-1f7a-4b7e-9a51-3c2d1e0f9a8b" },
     });
@@ -31,7 +32,7 @@ describe("without a Worker Loader", () => {
     const history = await fetchProd("/api/history", {
       headers: { cookie: "promptlog_visitor=5b0c6f4e-1f7a-4b7e-9a51-3c2d1e0f9a8b" },
     });
-    expect(((await history.json()) as { entries: { status: number }[] }).entries[0]?.status).toBe(503);
+    expect(((await history.json()) as HistoryAnswer).entries[0]?.status).toBe(503);
   });
 
   it("serves the page with a notice instead of failing", async () => {

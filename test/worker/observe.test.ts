@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, expectError, newVisitor, recordOf, submit, unique } from "./helpers";
+import { call, expectError, newVisitor, recordOf, submit, unique } from "../support/workerd/api";
 
 async function runAs(cookie: string, url: string) {
   const response = await call(url, { headers: { cookie } });

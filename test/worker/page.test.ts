@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, newVisitor, submit, unique } from "./helpers";
+import { call, newVisitor, submit, unique } from "../support/workerd/api";
 
 describe("GET /", () => {
   it("serves the playground page with both reference examples and a strict CSP", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, expectError, submit, unique } from "./helpers";
+import { call, expectError, submit, unique } from "../support/workerd/api";
 
 const PERIOD_MS = 60_000;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, expectError, postJson, submit, unique } from "./helpers";
+import type { SubmitAnswer } from "../../src/base/answers";
+import { call, expectError, postJson, submit, unique } from "../support/workerd/api";
 
 const REFERENCE_SNIPPET =
   "const words = prompt.split(' '); const reversed = words.reverse().join(' '); const result = { original: prompt, reversed, wordCount: words.length, timestamp: new Date().toISOString() };";
@@ -204,10 +205,10 @@ describe("run errors", () => {
 
     const broken = await postJson("/submit", { code: unique("export default { fetch( }") });
     expect(broken.status).toBe(201);
-    const answer = (await broken.json()) as { loaded: boolean; loadError: { code: string; message: string } };
+    const answer = (await broken.json()) as SubmitAnswer;
     expect(answer.loaded).toBe(false);
-    expect(answer.loadError.code).toBe("load_error");
-    expect(answer.loadError.message).toMatch(/SyntaxError/);
+    expect(answer.loadError?.code).toBe("load_error");
+    expect(answer.loadError?.message).toMatch(/SyntaxError/);
   });
 
   it("answers 422 for a module without a default export, or one that throws while loading", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, expectError, newVisitor, ORIGIN, postJson, submit, unique } from "./helpers";
+import { call, expectError, newVisitor, ORIGIN, postJson, submit, unique } from "../support/workerd/api";
 
 describe("state-changing requests from other sites", () => {
   it("are refused for submit, POST runs and clearing history", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, submit, unique } from "./helpers";
+import { call, submit, unique } from "../support/workerd/api";
 
 const COUNTER = `export default { async fetch(req, env) {
   const count = ((await env.STORE.get("count")) ?? 0) + 1;

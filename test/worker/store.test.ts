@@ -2,7 +2,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { shardName } from "../../src/store/program-store";
-import { call, expectError, submit, unique } from "./helpers";
+import { call, expectError, submit, unique } from "../support/workerd/api";
 
 const shardOf = (hash: string) => env.PROGRAMS.get(env.PROGRAMS.idFromName(shardName(hash)));
 

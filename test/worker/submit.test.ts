@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, expectError, postJson, submit, unique } from "./helpers";
+import type { SubmitAnswer } from "../../src/base/answers";
+import { call, expectError, postJson, submit, unique } from "../support/workerd/api";
 
 async function sha256Hex(text: string) {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
@@ -11,7 +12,7 @@ describe("POST /submit", () => {
     const code = unique("const result = 1;");
     const first = await postJson("/submit", { code });
     expect(first.status).toBe(201);
-    const body = (await first.json()) as { hash: string; url: string; mode: string };
+    const body = (await first.json()) as SubmitAnswer;
     expect(body.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(body.hash).toBe(await sha256Hex(JSON.stringify({ code, mode: "snippet" })));
     expect(body).toEqual({

@@ -1,0 +1,23 @@
+import { Result, Schema, SchemaIssue } from "effect";
+import { ApiError, type ErrorCode } from "./errors";
+
+const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1();
+
+/** Decodes untrusted input with an Effect schema; failures become a 400 listing every issue. */
+export function decodeOrFail<S extends Schema.ConstraintDecoder<unknown>>(
+  schema: S,
+  input: unknown,
+  code: ErrorCode = "invalid_request",
+  what = "request body",
+): S["Type"] {
+  const result = Schema.decodeUnknownResult(schema, { errors: "all", onExcessProperty: "error" })(input);
+  if (Result.isSuccess(result)) return result.success;
+  const issues = formatIssues(result.failure.issue).issues.map((issue) => ({
+    path: (issue.path ?? []).map((segment) => (typeof segment === "object" ? String(segment.key) : String(segment))),
+    message: issue.message,
+  }));
+  const summary = issues
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+  throw new ApiError(code, `Invalid ${what}: ${summary}`, { issues });
+}

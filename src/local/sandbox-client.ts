@@ -1,0 +1,74 @@
+import { Schema } from "effect";
+import { decodeOrFail } from "../base/decode";
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from "../base/errors";
+import { oncePerEnv } from "../base/once-per-env";
+import { runLimits } from "../config/limits";
+import type { RunTrace, Sandbox } from "../sandbox/sandbox";
+import { encodeRun } from "./envelope";
+import { localVars } from "./local-vars";
+import { EXECUTE_PATH, LOGS_PATH, OUTCOME_HEADER, PREPARE_PATH, WARM_HEADER } from "./protocol";
+
+/** Our own JSON error, as the local sandbox runtime or its supervisor answers it. */
+const SandboxError = Schema.Struct({
+  error: Schema.StructWithRest(
+    Schema.Struct({
+      code: Schema.Literals(Object.keys(ERROR_STATUS) as ErrorCode[]),
+      message: Schema.String,
+    }),
+    [Schema.Record(Schema.String, Schema.Unknown)],
+  ),
+});
+
+/**
+ * The sandbox under `bun dev`: programs run in a separate workerd process (src/local/sandbox-host)
+ * that the dev supervisor replaces when a program wedges or exhausts it, so the app (store, history,
+ * page) never goes down with it. Runs travel to it over loopback HTTP (./envelope.ts).
+ */
+export const localSandbox = oncePerEnv((env: Env): Sandbox => {
+  const { SANDBOX_URL } = localVars(env);
+  const limits = runLimits(env);
+  const at = (path: string) => new URL(path, SANDBOX_URL);
+  return {
+    canRun: true,
+
+    async prepare(hash, program) {
+      if (program.network) return { loaded: false, error: null };
+      const body = await encodeRun({
+        hash,
+        program,
+        limits,
+        request: new Request("http://sandbox/"),
+        runId: "prepare",
+      });
+      const answer = await fetch(at(PREPARE_PATH), { method: "POST", body });
+      // The runtime loads only a budget of programs ahead; past it, the first run loads the program.
+      if (answer.ok) return answer.headers.get(WARM_HEADER) === "1" ? { loaded: true } : { loaded: false, error: null };
+      return { loaded: false, error: await errorOf(answer) };
+    },
+
+    async run(run) {
+      const answer = await fetch(at(EXECUTE_PATH), { method: "POST", body: await encodeRun({ ...run, limits }) });
+      const outcome = answer.headers.get(OUTCOME_HEADER);
+      if (outcome !== "ok" && outcome !== "error") {
+        throw new Error(`the local sandbox runtime answered ${answer.status} without an outcome`);
+      }
+      const warm = answer.headers.get(WARM_HEADER);
+      const cold = warm === null ? null : warm !== "1";
+      if (outcome === "error") return { response: null, error: await errorOf(answer), cold };
+      const headers = new Headers(answer.headers);
+      headers.delete(OUTCOME_HEADER);
+      headers.delete(WARM_HEADER);
+      const response = new Response(answer.body, { status: answer.status, headers });
+      return { response, error: null, cold: cold ?? true };
+    },
+
+    async trace(runId) {
+      const response = await fetch(at(`${LOGS_PATH}${encodeURIComponent(runId)}`));
+      return response.ok ? ((await response.json()) as RunTrace) : { console: null, egress: [] };
+    },
+  };
+});
+
+async function errorOf(answer: Response): Promise<ErrorBody> {
+  return decodeOrFail(SandboxError, await answer.json(), "internal_error", "sandbox answer").error;
+}

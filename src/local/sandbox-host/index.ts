@@ -1,0 +1,123 @@
+import { ApiError, errorResponse } from "../../base/errors";
+import { capabilitiesOf } from "../../sandbox/capabilities/capabilities-of";
+import { egressGatewayEntrypoint } from "../../sandbox/capabilities/egress-gateway";
+import { StoreQuotaError, storeEntrypoint } from "../../sandbox/capabilities/store-api";
+import { execute, type IsolateReuse, ProgramError, prepare } from "../../sandbox/execute";
+import { runTailEntrypoint } from "../../sandbox/telemetry/run-tail";
+import { isolateId } from "../../sandbox/worker-code";
+import { decodeRun } from "../envelope";
+import {
+  EXECUTE_PATH,
+  HEALTH_PATH,
+  INTERNAL_SECRET_HEADER,
+  LOGS_PATH,
+  OUTCOME_HEADER,
+  PREPARE_PATH,
+  STORE_PATH,
+  WARM_HEADER,
+} from "../protocol";
+import { takeTrace, traceBox } from "./trace-box";
+
+/**
+ * The local sandbox runtime: a separate workerd process, started and replaced by the dev
+ * supervisor (scripts/sandbox), that runs programs for the app. Nothing durable lives here, so
+ * killing it when a program wedges or exhausts it loses nothing stored.
+ */
+interface HostEnv {
+  readonly LOADER: WorkerLoader;
+  /** The app (bun dev's app server), which keeps every program's STORE data. */
+  readonly APP_URL: string;
+  readonly INTERNAL_SECRET: string;
+  readonly EGRESS_ALLOW?: string;
+  readonly EGRESS_HEADERS?: string;
+}
+
+// The entrypoints programs are handed carry the app's names (capabilitiesOf makes them from this
+// module's exports), but keep what they see in this runtime's memory and reach STORE data through
+// the app: this runtime may be replaced at any time.
+
+/** The tail of every program here; consoles wait in memory until the app collects them. */
+export class RunTail extends runTailEntrypoint<HostEnv>(() => traceBox) {}
+
+/** globalOutbound of programs with network, with the operator's policy as in production. */
+export class EgressGateway extends egressGatewayEntrypoint<HostEnv>(() => traceBox) {}
+
+/** env.STORE: the same checks as in production (store-api), with the operations carried to the app. */
+export class StoreAccess extends storeEntrypoint<HostEnv>((env, hash) => ({
+  apply: async (request) => {
+    const response = await fetch(new URL(STORE_PATH, env.APP_URL), {
+      method: "POST",
+      headers: { "content-type": "application/json", [INTERNAL_SECRET_HEADER]: env.INTERNAL_SECRET },
+      body: JSON.stringify({ hash, request }),
+    });
+    const body = (await response.json()) as { quota?: string; value?: string | null; keys?: string[] };
+    if (body.quota) throw new StoreQuotaError(body.quota);
+    if (!response.ok) throw new Error(`STORE is unavailable (${response.status})`);
+    return body;
+  },
+})) {}
+
+// Locally, LOADER.get isolates are never evicted. A program's first run therefore gets a fresh
+// isolate that is freed afterwards, and only a program run again gets a cached one that stays warm:
+// one-off programs never pile up. The supervisor recycles the runtime if memory still grows.
+const MAX_REMEMBERED = 100_000;
+const seen = new Set<string>();
+
+// A submit loads its program's isolate ahead of the first run, but only this many per runtime: every
+// isolate loaded stays until the runtime is replaced, and a sweep of one-off programs must not fill
+// it (and so replace it, cooling programs that are run again and again). Past the budget a submit
+// loads nothing ahead (even a throwaway check leaves the runtime's memory higher), and the program's
+// first run gets a throwaway isolate as before.
+const PREPARE_BUDGET = 30;
+let prepared = 0;
+
+function reuseFor(id: string): IsolateReuse {
+  if (seen.has(id)) return "cached";
+  if (seen.size >= MAX_REMEMBERED) seen.clear();
+  seen.add(id);
+  return "fresh";
+}
+
+function answer(response: Response, outcome: "ok" | "error", warm?: boolean): Response {
+  const headers = new Headers(response.headers);
+  headers.set(OUTCOME_HEADER, outcome);
+  if (warm !== undefined) headers.set(WARM_HEADER, warm ? "1" : "0");
+  return new Response(response.body, { status: response.status, headers });
+}
+
+export default {
+  async fetch(request: Request, env: HostEnv): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    if (pathname === HEALTH_PATH) return new Response("ok");
+    if (pathname.startsWith(LOGS_PATH)) {
+      return Response.json(await takeTrace(decodeURIComponent(pathname.slice(LOGS_PATH.length))));
+    }
+    const known = pathname === EXECUTE_PATH || pathname === PREPARE_PATH;
+    if (!known || request.method !== "POST") return new Response("not found", { status: 404 });
+    try {
+      const run = await decodeRun(request);
+      const capabilities = () => capabilitiesOf(run.hash, run.program, run.runId);
+      if (pathname === PREPARE_PATH) {
+        const id = isolateId(run.hash, run.limits);
+        if (!seen.has(id)) {
+          if (prepared >= PREPARE_BUDGET) return answer(new Response(null, { status: 204 }), "ok", false);
+          prepared++;
+          seen.add(id);
+        }
+        await prepare(env.LOADER, run, { capabilities });
+        return answer(new Response(null, { status: 204 }), "ok", true);
+      }
+      const executed = await execute(env.LOADER, run, {
+        reuse: run.program.network ? "fresh" : reuseFor(isolateId(run.hash, run.limits)),
+        capabilities,
+      });
+      return answer(executed.response, "ok", executed.warm);
+    } catch (error) {
+      const apiError =
+        error instanceof ApiError
+          ? error
+          : new ApiError("internal_error", `The sandbox runtime failed: ${String(error)}`);
+      return answer(errorResponse(apiError), "error", apiError instanceof ProgramError ? apiError.warm : undefined);
+    }
+  },
+};

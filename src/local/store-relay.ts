@@ -1,0 +1,37 @@
+import { Schema } from "effect";
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { decodeOrFail } from "../base/decode";
+import { ApiError } from "../base/errors";
+import { Hash } from "../base/schemas";
+import { programDataFor } from "../sandbox/capabilities/program-data";
+import { StoreOp } from "../sandbox/capabilities/store-api";
+import { localVars } from "./local-vars";
+import { INTERNAL_SECRET_HEADER, STORE_PATH } from "./protocol";
+
+const StoreRequest = Schema.Struct({ hash: Hash, request: StoreOp });
+
+/** Whether the caller holds the dev line's internal secret; compared in constant time. */
+function isInternal(secret: string, presented: string | undefined): boolean {
+  if (!secret || !presented) return false;
+  const a = new TextEncoder().encode(secret);
+  const b = new TextEncoder().encode(presented);
+  return a.byteLength === b.byteLength && crypto.subtle.timingSafeEqual(a, b);
+}
+
+/**
+ * The one route only the local sandbox runtime may call: it keeps no data itself, so env.STORE of a
+ * program running there reaches the program's data here. Without the dev line's secret it does not
+ * exist.
+ */
+export const storeRelay = new Hono<AppEnv>().post(STORE_PATH, async (c) => {
+  if (!isInternal(localVars(c.env).INTERNAL_SECRET, c.req.header(INTERNAL_SECRET_HEADER))) {
+    throw new ApiError("route_not_found", `No route for POST ${STORE_PATH}.`);
+  }
+  const { hash, request } = decodeOrFail(StoreRequest, await c.req.json(), "invalid_request", "store request");
+  try {
+    return c.json(await programDataFor(c.env, hash).apply(request));
+  } catch (error) {
+    return c.json({ quota: (error as Error).message }, 422);
+  }
+});

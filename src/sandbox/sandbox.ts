@@ -1,0 +1,53 @@
+import type { EgressEntry, RunConsole } from "../base/answers";
+import type { ErrorBody } from "../base/errors";
+import type { Program } from "../base/program";
+
+/**
+ * Where programs run. Two implementations: the Worker Loader of this worker (production,
+ * ./worker-loader.ts) and the local sandbox runtime that `bun dev` supervises (src/local). Each entry
+ * module hands the app its own; nothing else asks which runtime it is on.
+ */
+export interface Sandbox {
+  /** Whether programs can run here at all (the page offers Run only then). */
+  readonly canRun: boolean;
+  /** Loads a submitted program ahead of its first run, so that run is warm and load errors show now. */
+  prepare(hash: string, program: Program): Promise<Prepared>;
+  /** Runs a program once on a request; what the program answered, or why it did not. */
+  run(run: ProgramRun): Promise<RunResult>;
+  /** What a run printed and fetched, reported by the runtime just after its response. */
+  trace(runId: string): Promise<RunTrace>;
+}
+
+/** One run of one stored program. */
+export interface ProgramRun {
+  readonly hash: string;
+  readonly program: Program;
+  /** What the program sees: nothing of the caller's but the prompt, query and body. */
+  readonly request: Request;
+  /** Ties the run's console output (through the tails) to its record. */
+  readonly runId: string;
+}
+
+/**
+ * How a run ended: the program's own response (not yet hardened: the respond stage does that), or
+ * one of our errors. `cold`: the isolate was new for this run; null when the run never reached one.
+ */
+export type RunResult =
+  | { readonly response: Response; readonly error: null; readonly cold: boolean }
+  | { readonly response: null; readonly error: ErrorBody; readonly cold: boolean | null };
+
+/** Whether a submitted program's isolate is loaded and waiting for its first run. */
+export type Prepared =
+  | { readonly loaded: true }
+  | {
+      readonly loaded: false;
+      /** Why not: the program cannot load (load_error), a limit, or no runtime here; null: not tried. */
+      readonly error: ErrorBody | null;
+    };
+
+/** What the tail and the egress gateway report of a run after its response. */
+export interface RunTrace {
+  /** null when the console never arrived (the runtime was replaced under the run). */
+  readonly console: RunConsole | null;
+  readonly egress: EgressEntry[];
+}

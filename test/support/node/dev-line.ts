@@ -1,0 +1,34 @@
+import { afterAll, beforeAll } from "vitest";
+import { type DevServer, startDevServer, tempStateDir, visitorCookie } from "../../../scripts/dev-line/dev-server.ts";
+
+/** The running dev line of a test file, and the cookie of the visitor it met first. */
+export interface SuiteServer {
+  readonly origin: string;
+  /** `promptlog_visitor=…`, handed out by the first request the suite made. */
+  readonly cookie: string;
+}
+
+/**
+ * Starts the README's dev line (its own state folder, `env` added) before a file's tests and stops
+ * it after them. Register it before the file's own hooks: they run after it has started.
+ */
+export function devLineForSuite(env?: Record<string, string>): SuiteServer {
+  let server: DevServer | undefined;
+  let cookie = "";
+  beforeAll(async () => {
+    server = await startDevServer({ persistTo: tempStateDir(), ...(env ? { env } : {}) });
+    cookie = await visitorCookie(server.origin);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    get origin() {
+      if (!server) throw new Error("the dev line has not started");
+      return server.origin;
+    },
+    get cookie() {
+      return cookie;
+    },
+  };
+}
