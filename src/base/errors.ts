@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   import_not_found: 422,
   dependency_unavailable: 422,
   program_exception: 502,
+  no_response: 502,
   limit_exceeded: 503,
   loader_unavailable: 503,
   bundler_unavailable: 503,

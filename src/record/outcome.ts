@@ -7,6 +7,7 @@ export function outcomeOf(code: ErrorCode | undefined): Outcome {
     case undefined:
       return "ok";
     case "program_exception":
+    case "no_response":
       return "exception";
     case "limit_exceeded":
     case "run_timeout":
