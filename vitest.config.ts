@@ -19,6 +19,12 @@ export default defineConfig({
                 EGRESS_HEADERS: JSON.stringify({ "api.example.test": { authorization: "Bearer operator-secret" } }),
                 // npm packages come from the tests' own registry (test/support/workerd/registry.ts).
                 NPM_REGISTRY: "https://registry.test",
+                // A run origin, and response limits small enough to reach in a test.
+                RUN_ORIGIN: "http://127.0.0.1:8788",
+                // The tests' own origin, and an https one for the cookie's Secure flag.
+                PLAYGROUND_HOSTS: "localhost:8787,promptlog.example",
+                RESPONSE_MAX_BYTES: String(1024 * 1024),
+                RESPONSE_MAX_MS: "2000",
               },
             },
           }),

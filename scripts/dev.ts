@@ -16,6 +16,14 @@ if (!Number.isInteger(port) || port < 1 || port > 65_535) {
   console.error(`PORT must be a port number, got "${process.env.PORT}"`);
   process.exit(2);
 }
+// Programs' answers are also served on a run origin of their own (src/config/origins.ts): another
+// host than the playground's (127.0.0.1, not localhost), so they share no cookie with it.
+const runPort = Number(process.env.RUN_PORT ?? String(port + 1));
+if (!Number.isInteger(runPort) || runPort < 1 || runPort > 65_535 || runPort === port) {
+  console.error(`RUN_PORT must be a port number other than PORT, got "${process.env.RUN_PORT}"`);
+  process.exit(2);
+}
+const runOrigin = `http://127.0.0.1:${runPort}`;
 // PERSIST_TO keeps programs and history somewhere other than .wrangler/state (the tests use their own).
 const persistTo = process.env.PERSIST_TO ?? ".wrangler/state/promptlog";
 
@@ -44,7 +52,15 @@ const appConfig = await buildApp({
   internalSecret,
   // PROMPTLOG_RATE_LIMITS=off: for benchmarks, which are one client far past any sane limit.
   rateLimits: process.env.PROMPTLOG_RATE_LIMITS !== "off",
-  vars: { NPM_REGISTRY: process.env.NPM_REGISTRY },
+  vars: {
+    NPM_REGISTRY: process.env.NPM_REGISTRY,
+    RESPONSE_MAX_BYTES: process.env.RESPONSE_MAX_BYTES,
+    RESPONSE_MAX_MS: process.env.RESPONSE_MAX_MS,
+    RUN_ORIGIN: runOrigin,
+    // Only the names this line was opened on: a page on another name for this machine reaches nothing.
+    PLAYGROUND_HOSTS: `localhost:${port}`,
+  },
+  runPort,
 });
 // esbuild's service keeps what it built: after the app's bundle (the worker bundler's WebAssembly
 // among it) it held ~200 MiB. The client watch starts a fresh service that holds only the client.
@@ -78,7 +94,9 @@ void app.exited.then(() => {
 });
 
 if (await app.waitUntilReady(15_000)) {
-  console.log(`Promptlog is ready on http://localhost:${port} (programs and history in ${persistTo})`);
+  console.log(
+    `Promptlog is ready on http://localhost:${port}, answers also on ${runOrigin} (programs and history in ${persistTo})`,
+  );
 } else {
   console.error(`the app server did not start on port ${port}: ${app.lastWords() || "no message"}`);
   await stop(1);

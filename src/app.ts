@@ -1,6 +1,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
 import { ApiError, errorResponse } from "./base/errors";
+import { isRunOrigin } from "./config/origins";
+import { allowedMethods } from "./request/allowed-methods";
+import { misdirected } from "./request/known-host";
 import { sameOriginWrites } from "./request/same-origin";
 import { visitor } from "./request/visitor";
 import { historyRoutes } from "./routes/history";
@@ -15,24 +18,60 @@ import type { Sandbox } from "./sandbox/sandbox";
  * that way. Where programs run is the caller's choice (`sandboxFor`, and any routes that runtime
  * needs): the entry modules, src/index.ts for Cloudflare and src/local/app.ts for `bun dev`, are the
  * only ones that know their runtime.
+ *
+ * Two origins: the playground's, and (RUN_ORIGIN) one that serves programs' answers and nothing else,
+ * with no visitor, so a page a program answers can run its scripts there without reaching ours.
  */
 export function createApp(sandboxFor: (env: Env) => Sandbox, runtimeRoutes: Hono<AppEnv> = new Hono<AppEnv>()) {
-  return new Hono<AppEnv>()
-    .use(sameOriginWrites)
-    .use(visitor)
-    .use(async (c, next) => {
-      c.set("sandbox", sandboxFor(c.env));
-      await next();
+  const playground = withErrors(
+    new Hono<AppEnv>()
+      .use(async (c, next) => {
+        c.set("servedOn", "playground");
+        c.set("sandbox", sandboxFor(c.env));
+        await next();
+      })
+      .use(sameOriginWrites)
+      .use(visitor)
+      .route("/", pageRoutes)
+      .route("/", submitRoutes)
+      .route("/", runRoutes)
+      .route("/", historyRoutes)
+      .route("/", programRoutes)
+      .route("/", runtimeRoutes),
+  );
+  const runs = withErrors(
+    new Hono<AppEnv>()
+      .use(async (c, next) => {
+        c.set("servedOn", "runs");
+        c.set("sandbox", sandboxFor(c.env));
+        await next();
+      })
+      .route("/", runRoutes),
+  );
+  return {
+    fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
+      return misdirected(env, request) ?? (isRunOrigin(env, request) ? runs : playground).fetch(request, env, ctx);
+    },
+  } satisfies ExportedHandler<Env>;
+}
+
+/**
+ * Our JSON 405 (with Allow) for a known path asked with another method, 404 for unknown routes, and
+ * our JSON errors for everything thrown.
+ */
+function withErrors(app: Hono<AppEnv>): Hono<AppEnv> {
+  return app
+    .notFound((c) => {
+      const { pathname } = new URL(c.req.url);
+      const allow = allowedMethods(app.routes, pathname);
+      if (allow.length === 0)
+        return errorResponse(new ApiError("route_not_found", `No route for ${c.req.method} ${pathname}.`));
+      const response = errorResponse(
+        new ApiError("method_not_allowed", `${pathname} answers ${allow.join(", ")}, not ${c.req.method}.`),
+      );
+      response.headers.set("allow", allow.join(", "));
+      return response;
     })
-    .route("/", pageRoutes)
-    .route("/", submitRoutes)
-    .route("/", runRoutes)
-    .route("/", historyRoutes)
-    .route("/", programRoutes)
-    .route("/", runtimeRoutes)
-    .notFound((c) =>
-      errorResponse(new ApiError("route_not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)),
-    )
     .onError((error) => {
       if (error instanceof ApiError) return errorResponse(error);
       console.error("unhandled error", error);

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { type BuildOptions, build, type Plugin } from "esbuild";
 import { parse } from "jsonc-parser";
+import { lineFolder } from "../dev-line/line-folder.ts";
 
 interface WranglerConfig {
   main: string;
@@ -36,11 +37,12 @@ export async function buildApp(options: {
   rateLimits?: boolean;
   /** vars of wrangler.jsonc to replace (from the environment). */
   vars?: Record<string, string | undefined>;
+  /** The loopback port of the run origin (RUN_ORIGIN), which reaches the app without the assets. */
+  runPort?: number;
   configPath?: string;
 }): Promise<string> {
-  const dir = resolve(options.outdir);
+  const dir = lineFolder(options.outdir);
   const state = resolve(options.persistTo);
-  mkdirSync(dir, { recursive: true });
   mkdirSync(state, { recursive: true });
   const config = readWranglerConfig(options.configPath);
 
@@ -95,18 +97,27 @@ export async function buildApp(options: {
 const config :Workerd.Config = (
   services = [
     (name = "assets", worker = .assets),
+    (name = "runs-front", worker = .runsFront),
     (name = "app", worker = .app),
     (name = "ratelimit", worker = .ratelimit),
     (name = "public", disk = (path = ${capnpString(resolve(config.assets?.directory ?? "public"))})),
     (name = "state", disk = (path = ${capnpString(state)}, writable = true)),
     (name = "internet", network = (allow = ["public", "private", "local"])),
   ],
-  sockets = [ (name = "http", address = "localhost:8787", http = (), service = "assets") ],
+  sockets = [
+    (name = "http", address = "localhost:8787", http = (), service = "assets"),
+    ${options.runPort ? `(name = "runs", address = ${capnpString(`127.0.0.1:${options.runPort}`)}, http = (), service = "runs-front"),` : ""}
+  ],
 );
 const assets :Workerd.Worker = (
   modules = [ (name = "assets.js", esModule = embed "assets.js") ],
   compatibilityDate = ${capnpString(config.compatibility_date)},
   bindings = [ (name = "PUBLIC", service = "public"), (name = "APP", service = "app") ],
+);
+const runsFront :Workerd.Worker = (
+  modules = [ (name = "assets.js", esModule = embed "assets.js") ],
+  compatibilityDate = ${capnpString(config.compatibility_date)},
+  bindings = [ (name = "APP", service = "app") ],
 );
 const ratelimit :Workerd.Worker = (
   modules = [ (name = "ratelimit.js", esModule = embed "ratelimit.js") ],

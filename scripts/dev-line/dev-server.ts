@@ -7,6 +7,8 @@ import { ROOT, setupLines } from "./readme-lines.ts";
 
 export interface DevServer {
   readonly origin: string;
+  /** Where programs' answers are also served: RUN_ORIGIN. */
+  readonly runOrigin: string;
   readonly process: ChildProcess;
   readonly output: () => string;
   stop(): Promise<void>;
@@ -26,11 +28,20 @@ export async function startDevServer(options: {
   env?: Record<string, string>;
 }): Promise<DevServer> {
   const port = options.port ?? (await freePort());
+  const runPort = await freePort();
   const child = spawn("bash", ["-c", setupLines().dev], {
     cwd: ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PORT: String(port), PERSIST_TO: options.persistTo, CI: "true", ...options.env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      // PORT + 1 may be taken by another line: each line gets a run origin port of its own.
+      RUN_PORT: String(runPort),
+      PERSIST_TO: options.persistTo,
+      CI: "true",
+      ...options.env,
+    },
   });
   let output = "";
   child.stdout?.on("data", (chunk) => {
@@ -40,7 +51,13 @@ export async function startDevServer(options: {
     output += chunk;
   });
   const origin = `http://localhost:${port}`;
-  const server: DevServer = { origin, process: child, output: () => output, stop: () => stopGroup(child) };
+  const server: DevServer = {
+    origin,
+    runOrigin: `http://127.0.0.1:${runPort}`,
+    process: child,
+    output: () => output,
+    stop: () => stopGroup(child),
+  };
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`dev server exited early (${child.exitCode}):\n${output}`);
@@ -70,6 +87,19 @@ export function groupMembers(pgid: number): number[] {
       .split("\n")
       .map((line) => Number(line.trim()))
       .filter((pid) => pid > 0);
+  } catch {
+    return [];
+  }
+}
+
+/** The processes of the dev line's process group, with their command lines (`ps -o pid=,args=`). */
+export function groupProcesses(pgid: number): { pid: number; args: string }[] {
+  try {
+    return execFileSync("ps", ["-o", "pid=,args=", "-g", String(pgid)], { encoding: "utf8" })
+      .split("\n")
+      .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => ({ pid: Number(match[1]), args: match[2] ?? "" }));
   } catch {
     return [];
   }

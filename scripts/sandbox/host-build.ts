@@ -1,16 +1,18 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { build } from "esbuild";
 import { PROGRAM_COMPATIBILITY_DATE } from "../../src/config/compatibility.ts";
+import { lineFolder } from "../dev-line/line-folder.ts";
 import { HEAP_MB } from "./limits.ts";
 
 /**
  * Bundles the sandbox host worker (src/local/sandbox-host) and writes the workerd config that serves it
  * with a Worker Loader binding. Returns the config's path; the port is given on the command line.
+ * It goes in this dev line's own folder under `outdir`: the supervisor starts runtimes from it all
+ * along (a lane's first, a replacement).
  */
 export async function buildSandboxHost(outdir: string, text: Record<string, string> = {}): Promise<string> {
-  const dir = resolve(outdir);
-  mkdirSync(dir, { recursive: true });
+  const dir = lineFolder(outdir);
   await build({
     entryPoints: ["src/local/sandbox-host/index.ts"],
     outfile: join(dir, "host.js"),

@@ -1,18 +1,20 @@
 import {
   createServer,
   request as httpRequest,
+  type IncomingHttpHeaders,
   type IncomingMessage,
   type Server,
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiError } from "../../src/base/errors.ts";
-import { HEALTH_PATH, OUTCOME_HEADER } from "../../src/local/protocol.ts";
-import { freePort } from "../workerd/free-port.ts";
-import { type Failure, WorkerdProcess as SandboxRuntime } from "../workerd/process.ts";
-import { KILL_RSS_MB, RECYCLE_RSS_MB, STARTUP_WAIT_MS, WATCH_EVERY_MS, WEDGE_MS } from "./limits.ts";
+import { EXECUTE_PATH, LOGS_PATH, OUTCOME_HEADER, PREPARE_PATH, PROGRAM_HEADER } from "../../src/local/protocol.ts";
+import type { Failure } from "../workerd/process.ts";
+import { Lane, type LaneHost, log, type SandboxRuntime } from "./lane.ts";
+import { DATA_LIMIT_MB, LANES, type LaneName, LINGER_MS, WATCH_EVERY_MS, WEDGE_MS, WEDGE_SLACK_MS } from "./limits.ts";
+import { type Limit, ProgramRecords } from "./records.ts";
 
-const log = (message: string) => console.log(`[sandbox] ${message}`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The JSON error a run gets when its runtime ended under it, the same shape the worker answers. */
 function failureError(failure: Failure, runtime: SandboxRuntime): ApiError {
@@ -41,33 +43,99 @@ function failureError(failure: Failure, runtime: SandboxRuntime): ApiError {
   }
 }
 
+/** What a program refused outright gets: it ran away after answering, where no run of it could be told. */
+function bannedError(limit: Limit): ApiError {
+  return limit === "cpu"
+    ? new ApiError(
+        "limit_exceeded",
+        `The program exceeded its CPU time limit: after answering, a run of it kept the local runtime busy for over ${WEDGE_MS / 1000} s (ctx.waitUntil), so the runtime was replaced. The local sandbox no longer runs it, until the dev line restarts.`,
+        { limit: "cpuMs" },
+      )
+    : new ApiError(
+        "limit_exceeded",
+        "The program exceeded its memory limit after answering (ctx.waitUntil), so the local runtime was replaced. The local sandbox no longer runs it, until the dev line restarts.",
+        { limit: "memory" },
+      );
+}
+
+/** One run (or one prepare) the supervisor handed to a runtime, from its start until it is known to be over. */
+interface Track {
+  readonly hash: string;
+  readonly kind: "execute" | "prepare";
+  readonly runtime: SandboxRuntime;
+  readonly startedAt: number;
+  runId: string | undefined;
+  /** When its answer ended, in full (or cut by the app): the program may still run (ctx.waitUntil). */
+  endedAt: number | undefined;
+  /** When its runtime exited. */
+  goneAt: number | undefined;
+  /** Its trace was asked for (by the app, or the supervisor): not answered, or answered without a console, the run is still going. */
+  traceAsked: boolean;
+  /** One of the suspects when its runtime ended for a limit: its trace answers that limit's error. */
+  blamed: boolean;
+}
+
+/** The run id in the run's envelope (src/local/envelope.ts: its first part, "meta", is JSON). */
+const RUN_ID = /"runId":"([^"\\]{1,200})"/;
+const NETWORK = /"network":true/;
+/** How much of a run's body is read for its run id: the meta part comes first. */
+const SNIFF_BYTES = 64 * 1024;
+const NO_TRACE = JSON.stringify({ console: null, egress: [] });
+const RECENT_RUNS = 64;
+/** How long after a run's answer the app has to ask for its trace before the supervisor asks itself. */
+const TRACE_GRACE_MS = 5_000;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
 /**
- * Runs programs in a workerd process separate from the one serving the app, behind a loopback
- * proxy, and keeps one healthy: a runtime wedged by a busy loop or killed by memory is replaced,
- * and every run it held is answered with the limit error instead of hanging.
+ * Runs programs in workerd processes separate from the one serving the app, behind a loopback proxy,
+ * in lanes (LANES in ./limits.ts): each run goes to its program's lane, by the x-promptlog-program
+ * header, so that a program shares a runtime only with programs like it. A new program runs in
+ * probation, a program with a clean record in the trusted lane, a slow one in the heavy lane, and
+ * one convicted of ending a runtime in quarantine (./records.ts). Each lane keeps its runtime healthy
+ * (./lane.ts): a runtime wedged by a busy loop or out of memory is replaced, and every run it held is
+ * answered with the limit error instead of hanging. When a runtime ends for a limit, the programs
+ * whose runs could have done it are blamed: the one in flight when it stopped answering, or one that
+ * had answered and was still running (ctx.waitUntil).
  */
 export class Supervisor {
-  private runtime: SandboxRuntime | undefined;
-  private starting: Promise<SandboxRuntime> | undefined;
+  private readonly lanes: Record<LaneName, Lane>;
+  private readonly records = new ProgramRecords();
+  /** Runs in flight, or answered and perhaps still running, until LINGER_MS after their end. */
+  private readonly tracks = new Set<Track>();
+  /** The same, by run id: a run's trace is in the runtime that ran it. */
+  private readonly byRunId = new Map<string, Track>();
+  /** How long each runtime's last RECENT_RUNS runs took: what "slow" is measured against. */
+  private readonly walls = new WeakMap<SandboxRuntime, number[]>();
   private readonly server: Server;
   private watch: NodeJS.Timeout | undefined;
-  private probing = false;
+  private checks = 0;
   private stopping = false;
-  private readonly spawned = new Set<SandboxRuntime>();
-  private readonly workerd: string;
-  private readonly configPath: string;
+  private warnedUnbounded = false;
 
   constructor(workerd: string, configPath: string) {
-    this.workerd = workerd;
-    this.configPath = configPath;
+    const host: LaneHost = {
+      workerd,
+      configPath,
+      stopping: () => this.stopping,
+      spawned: (runtime, lane) => {
+        void runtime.exited.then(() => this.ended(runtime, lane));
+      },
+      checkBounded: (runtime) => this.checkBounded(runtime),
+    };
+    this.lanes = Object.fromEntries(LANES.map((name) => [name, new Lane(name, host)])) as Record<LaneName, Lane>;
     this.server = createServer((request, response) => void this.forward(request, response));
   }
 
-  /** Starts the first runtime and the proxy; answers the URL the main worker sends runs to. */
+  /** Starts the probation lane's runtime and the proxy; answers the URL the main worker sends runs to. */
   async start(): Promise<string> {
-    await this.replace();
+    // The other lanes start on their first run: an idle dev line runs one sandbox runtime.
+    await this.lanes.probation.current();
     await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.watch = setInterval(() => void this.check(), WATCH_EVERY_MS);
+    this.watch = setInterval(() => this.check(), WATCH_EVERY_MS);
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
@@ -76,112 +144,189 @@ export class Supervisor {
     clearInterval(this.watch);
     this.server.close();
     this.server.closeAllConnections();
-    // Every runtime ever started, including one still starting or draining: none may outlive us.
-    await Promise.all([...this.spawned].map((runtime) => runtime.kill("stopped")));
+    await Promise.all(Object.values(this.lanes).map((lane) => lane.stop()));
   }
 
-  /** A new runtime, ready to serve; concurrent callers share one start. */
-  private replace(): Promise<SandboxRuntime> {
-    this.starting ??= (async () => {
-      const started = Date.now();
-      for (let attempt = 1; ; attempt++) {
-        if (this.stopping) throw new Error("the supervisor is stopping");
-        const runtime = new SandboxRuntime({
-          binary: this.workerd,
-          configPath: this.configPath,
-          host: "127.0.0.1",
-          port: await freePort(),
-          healthPath: HEALTH_PATH,
-        });
-        this.spawned.add(runtime);
-        void runtime.exited.then(() => this.spawned.delete(runtime));
-        if (this.stopping) await runtime.kill("stopped");
-        if (await runtime.waitUntilReady(STARTUP_WAIT_MS)) {
-          this.runtime = runtime;
-          this.watchExit(runtime);
-          log(`runtime ready (pid ${runtime.pid}, port ${runtime.port}) in ${Date.now() - started} ms`);
-          return runtime;
-        }
-        await runtime.kill("crash");
-        if (this.stopping || attempt >= 3) throw new Error("the sandbox runtime did not start");
+  private check() {
+    if (this.stopping) return;
+    for (const lane of Object.values(this.lanes)) lane.check();
+    if (++this.checks % 10 === 0) this.forget();
+  }
+
+  /**
+   * Forgets runs over LINGER_MS ago: their program can no longer be running. Asks about runs whose
+   * trace nobody asked for.
+   */
+  private forget() {
+    const now = Date.now();
+    for (const track of this.tracks) {
+      const since = track.endedAt ?? track.goneAt;
+      if (since !== undefined && now - since > LINGER_MS) this.untrack(track);
+      else if (
+        track.endedAt !== undefined &&
+        !track.traceAsked &&
+        now - track.endedAt > TRACE_GRACE_MS &&
+        track.runtime.alive &&
+        !track.runtime.failure
+      ) {
+        void this.askTrace(track);
       }
-    })().finally(() => {
-      this.starting = undefined;
-    });
-    return this.starting;
-  }
-
-  private watchExit(runtime: SandboxRuntime) {
-    void runtime.exited.then(() => {
-      // Ctrl-C reaches the runtime too (same process group): that is a stop, not a crash.
-      if (this.stopping || this.runtime !== runtime || runtime.stoppedBySignal) return;
-      log(`runtime exited (${runtime.failure}): replacing it`);
-      this.runtime = undefined;
-      void this.replace().catch((error: Error) => log(error.message));
-    });
-  }
-
-  private async current(): Promise<SandboxRuntime> {
-    if (this.runtime?.alive && !this.runtime.failure) return this.runtime;
-    return this.replace();
-  }
-
-  /** The watchdog: health (a busy loop stops all answers) and resident memory. */
-  private async check() {
-    const runtime = this.runtime;
-    if (!runtime?.alive || runtime.failure || this.stopping) return;
-    if (Date.now() - runtime.lastHealthyAt > WEDGE_MS) {
-      log(`runtime did not answer for ${WEDGE_MS} ms: a program is busy-looping; replacing it`);
-      return this.retire(runtime, "cpu");
-    }
-    const rss = runtime.rssMib();
-    if (rss > KILL_RSS_MB) {
-      log(`runtime at ${Math.round(rss)} MiB (limit ${KILL_RSS_MB}): replacing it`);
-      return this.retire(runtime, "memory");
-    }
-    if (rss > RECYCLE_RSS_MB && !this.starting) {
-      log(`runtime at ${Math.round(rss)} MiB: starting a fresh one, the old one finishes its runs`);
-      const old = runtime;
-      await this.replace();
-      void this.drainAndKill(old);
-      return;
-    }
-    if (!this.probing) {
-      this.probing = true;
-      void runtime.probe(WEDGE_MS).finally(() => {
-        this.probing = false;
-      });
     }
   }
 
-  private async retire(runtime: SandboxRuntime, failure: Failure) {
-    this.runtime = undefined;
-    const killed = runtime.kill(failure);
-    const started = Date.now();
-    await this.replace().catch((error: Error) => log(error.message));
-    await killed;
-    log(`back in ${Date.now() - started} ms`);
+  private untrack(track: Track) {
+    this.tracks.delete(track);
+    if (track.runId !== undefined && this.byRunId.get(track.runId) === track) this.byRunId.delete(track.runId);
   }
 
-  private async drainAndKill(runtime: SandboxRuntime) {
-    const deadline = Date.now() + 30_000;
-    while (runtime.inflight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    await runtime.kill("stopped");
+  /** Says once if the kernel's data limit does not hold (no /proc, or the shell could not set it). */
+  private checkBounded(runtime: SandboxRuntime) {
+    const limit = runtime.dataLimitMib();
+    if (limit !== undefined && limit <= DATA_LIMIT_MB) return;
+    if (this.warnedUnbounded) return;
+    this.warnedUnbounded = true;
+    log(
+      `the runtime runs without the kernel's ${DATA_LIMIT_MB} MiB data limit (found: ${limit ?? "none"}); only the ${WATCH_EVERY_MS} ms watchdog bounds its memory`,
+    );
   }
 
-  private async forward(request: IncomingMessage, response: ServerResponse) {
+  /** A runtime exited: when a limit ended it, the programs that could have done it are blamed. */
+  private ended(runtime: SandboxRuntime, lane: Lane) {
+    const now = Date.now();
+    const held = [...this.tracks].filter((track) => track.runtime === runtime);
+    for (const track of held) track.goneAt = now;
+    const failure = runtime.failure;
+    if (this.stopping || (failure !== "cpu" && failure !== "memory") || !lane.blameable(runtime)) return;
+    const suspects = suspectsOf(held, failure, runtime.lastHealthyAt);
+    for (const track of suspects) track.blamed = true;
+    const verdict = this.records.blame(
+      suspects.map((track) => ({ hash: track.hash, answered: track.endedAt !== undefined })),
+      failure,
+    );
+    log(`${lane.name}: runtime (pid ${runtime.pid}) ended (${failure}): ${verdict}`);
+  }
+
+  private forward(request: IncomingMessage, response: ServerResponse) {
+    const path = request.url ?? "/";
+    if (request.method === "GET" && path.startsWith(LOGS_PATH)) {
+      let runId: string;
+      try {
+        runId = decodeURIComponent(path.slice(LOGS_PATH.length));
+      } catch {
+        return json(response, 200, NO_TRACE);
+      }
+      return this.forwardTrace(runId, response);
+    }
+    const kind = path === EXECUTE_PATH ? "execute" : path === PREPARE_PATH ? "prepare" : undefined;
+    return this.forwardRun(request, response, kind);
+  }
+
+  /** A run (or a prepare) goes to its program's lane; a program refused outright gets its error at once. */
+  private async forwardRun(request: IncomingMessage, response: ServerResponse, kind: Track["kind"] | undefined) {
+    const hash = kind ? programOf(request.headers) : undefined;
+    const route = this.records.route(hash);
+    if (route.banned) {
+      request.resume();
+      return answer(response, bannedError(route.banned));
+    }
     let runtime: SandboxRuntime;
     try {
-      runtime = await this.current();
+      runtime = await this.lanes[route.lane].current();
     } catch (error) {
+      request.resume();
       return answer(
         response,
         new ApiError("internal_error", `The local sandbox runtime is unavailable: ${(error as Error).message}`),
       );
     }
+    if (!kind || hash === undefined) return this.proxy(request, response, runtime, undefined);
+    const track = this.track(hash, kind, runtime);
+    if (kind === "execute" && route.movedFrom && (route.lane === "trusted" || route.lane === "heavy")) {
+      // The program's first run in this lane: its isolate is loaded first, as a submit does, so the
+      // run is warm (its module state starts over: another runtime).
+      const body = await readBody(request);
+      if (!body) {
+        // The app gave up on the run before sending all of it.
+        this.untrack(track);
+        return response.destroy();
+      }
+      const head = body.subarray(0, SNIFF_BYTES).toString("latin1");
+      this.identify(track, RUN_ID.exec(head)?.[1]);
+      if (!NETWORK.test(head)) await this.warmUp(runtime, hash, request.headers, body);
+      return this.proxy(request, response, runtime, track, body);
+    }
+    if (kind === "execute") this.sniff(request, track);
+    return this.proxy(request, response, runtime, track);
+  }
+
+  private track(hash: string, kind: Track["kind"], runtime: SandboxRuntime): Track {
+    const track: Track = {
+      hash,
+      kind,
+      runtime,
+      startedAt: Date.now(),
+      runId: undefined,
+      endedAt: undefined,
+      goneAt: undefined,
+      traceAsked: false,
+      blamed: false,
+    };
+    this.tracks.add(track);
+    return track;
+  }
+
+  private identify(track: Track, runId: string | undefined) {
+    if (runId === undefined) return;
+    track.runId = runId;
+    this.byRunId.set(runId, track);
+  }
+
+  /** Reads the run id from the first part of the run's envelope as it streams through. */
+  private sniff(request: IncomingMessage, track: Track) {
+    let head = "";
+    const onData = (chunk: Buffer) => {
+      head += chunk.toString("latin1");
+      const runId = RUN_ID.exec(head)?.[1];
+      if (runId === undefined && head.length < SNIFF_BYTES) return;
+      request.off("data", onData);
+      this.identify(track, runId);
+    };
+    request.on("data", onData);
+  }
+
+  /** Loads the program's isolate in `runtime` (POST /prepare with the run's own envelope). */
+  private async warmUp(runtime: SandboxRuntime, hash: string, headers: IncomingHttpHeaders, body: Buffer) {
+    const track = this.track(hash, "prepare", runtime);
+    const reply = await send(runtime, { method: "POST", path: PREPARE_PATH, headers, body });
+    if (reply) this.answered(track, reply.status >= 200, 0);
+  }
+
+  /** The run's answer ended: in full (or cut by the app) while its runtime still serves. */
+  private answered(track: Track, normally: boolean, wallMs: number) {
+    if (!normally) return;
+    track.endedAt = Date.now();
+    if (track.kind === "prepare") return this.untrack(track);
+    const recent = this.walls.get(track.runtime) ?? [];
+    const moved = this.records.answered(track.hash, wallMs, median(recent));
+    if (moved) log(moved);
+    recent.push(wallMs);
+    if (recent.length > RECENT_RUNS) recent.shift();
+    this.walls.set(track.runtime, recent);
+  }
+
+  private proxy(
+    request: IncomingMessage,
+    response: ServerResponse,
+    runtime: SandboxRuntime,
+    track: Track | undefined,
+    body?: Buffer,
+  ) {
+    const started = Date.now();
     runtime.inflight++;
+    let counted = true;
     const done = () => {
-      runtime.inflight--;
+      if (counted) runtime.inflight--;
+      counted = false;
     };
     const upstream = httpRequest(
       {
@@ -193,20 +338,173 @@ export class Supervisor {
         agent: runtime.agent,
       },
       (reply) => {
-        response.writeHead(reply.statusCode ?? 500, reply.headers);
-        reply.pipe(response);
-        reply.once("end", done);
-        reply.once("error", () => response.destroy());
+        runtime.heard();
+        const deliver = () => {
+          // The runtime ran out of memory as it answered: the error it answered (a program's
+          // RangeError, say) is that limit.
+          if (runtime.failure === "memory") {
+            reply.resume();
+            done();
+            return answer(response, failureError("memory", runtime));
+          }
+          let cut = false;
+          response.writeHead(reply.statusCode ?? 500, reply.headers);
+          reply.pipe(response);
+          // The app stopped reading (it cut the answer at a limit): the program's answer ends here.
+          response.once("close", () => {
+            if (reply.complete) return;
+            cut = true;
+            reply.destroy();
+          });
+          reply.once("end", () => runtime.heard());
+          reply.once("close", () => {
+            done();
+            // An answer that broke off because its runtime went away is not an end: the run was in flight.
+            const healthy = runtime.alive && !runtime.failure;
+            if (track) this.answered(track, healthy && (reply.complete || cut), Date.now() - started);
+          });
+          reply.once("error", () => response.destroy());
+        };
+        // workerd prints an allocation failure before it answers the run that met it: one turn of
+        // the event loop lets that output arrive, and have the runtime ended, before an error goes out.
+        if (reply.headers[OUTCOME_HEADER] === "error") setImmediate(deliver);
+        else deliver();
       },
     );
     upstream.once("error", async () => {
       done();
       // The runtime went away under this run: it was killed for a limit, or it crashed.
-      await Promise.race([runtime.exited, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+      await Promise.race([runtime.exited, sleep(1_000)]);
       answer(response, failureError(runtime.failure ?? "crash", runtime));
     });
-    request.pipe(upstream);
+    if (body) upstream.end(body);
+    else request.pipe(upstream);
   }
+
+  /**
+   * GET /logs/<run id>: from the runtime that ran the run. A run that answered and never finished
+   * (ctx.waitUntil) until its runtime ended for a limit gets that limit's error.
+   */
+  private async forwardTrace(runId: string, response: ServerResponse) {
+    const track = this.byRunId.get(runId);
+    if (!track) return this.traceFromAny(runId, response);
+    track.traceAsked = true;
+    const runtime = track.runtime;
+    const reply =
+      runtime.alive && !runtime.failure
+        ? await send(runtime, { method: "GET", path: `${LOGS_PATH}${encodeURIComponent(runId)}` })
+        : undefined;
+    if (!reply) {
+      if (runtime.alive && !runtime.failure) await Promise.race([runtime.exited, sleep(1_000)]);
+      if (track.blamed) return answer(response, failureError(runtime.failure ?? "crash", runtime));
+      return json(response, 200, NO_TRACE);
+    }
+    this.traced(track, reply);
+    json(response, reply.status, reply.body);
+  }
+
+  /** Its trace came back: with its console, the run is over, waitUntil and all, and counts as a clean run. */
+  private traced(track: Track, reply: { status: number; body: Buffer }) {
+    if (reply.status !== 200 || reply.body.toString().startsWith('{"console":null')) return;
+    this.untrack(track);
+    if (track.endedAt === undefined || track.blamed) return;
+    const moved = this.records.finished(track.hash);
+    if (moved) log(moved);
+  }
+
+  /**
+   * A run nobody asked the trace of (one on the run origin, say) TRACE_GRACE_MS after its answer: the
+   * supervisor asks, to learn whether it is over (the app would have asked by now).
+   */
+  private async askTrace(track: Track) {
+    if (track.runId === undefined) return;
+    track.traceAsked = true;
+    const reply = await send(track.runtime, { method: "GET", path: `${LOGS_PATH}${encodeURIComponent(track.runId)}` });
+    if (reply) this.traced(track, reply);
+  }
+
+  /** A run the supervisor did not see start (its run id was not found): asks every lane's runtime. */
+  private async traceFromAny(runId: string, response: ServerResponse) {
+    const path = `${LOGS_PATH}${encodeURIComponent(runId)}`;
+    const serving = Object.values(this.lanes).flatMap((lane) => (lane.serving ? [lane.serving] : []));
+    const replies = await Promise.all(serving.map((runtime) => send(runtime, { method: "GET", path })));
+    const found = replies.find(
+      (reply) => reply?.status === 200 && !reply.body.toString().startsWith('{"console":null'),
+    );
+    json(response, 200, found?.body ?? NO_TRACE);
+  }
+}
+
+/**
+ * The runs that could have ended `runtime` (it stopped answering health checks after `healthyAt`, or
+ * ran out of memory): those in flight then (for memory, all in flight), and those that had answered
+ * but were still running (the app's request for their trace got no console). With none of those, the
+ * runs that answered within WEDGE_MS before it stopped answering, whose trace nobody asked for.
+ */
+function suspectsOf(held: Track[], failure: Limit, healthyAt: number): Track[] {
+  const inFlight = held.filter(
+    (track) => track.endedAt === undefined && (failure === "memory" || track.startedAt <= healthyAt + WEDGE_SLACK_MS),
+  );
+  const lingering = held.filter((track) => track.endedAt !== undefined && track.traceAsked);
+  const suspects = [...inFlight, ...lingering];
+  if (suspects.length > 0) return suspects;
+  return held.filter(
+    (track) => track.endedAt !== undefined && !track.traceAsked && track.endedAt >= healthyAt - WEDGE_MS,
+  );
+}
+
+function programOf(headers: IncomingHttpHeaders): string | undefined {
+  const value = headers[PROGRAM_HEADER];
+  return typeof value === "string" && /^[0-9a-f]{1,128}$/.test(value) ? value : undefined;
+}
+
+/** The whole body of a request; undefined if it broke off. */
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.once("end", () => resolve(Buffer.concat(chunks)));
+    request.once("error", () => resolve(undefined));
+    request.once("close", () => {
+      if (!request.complete) resolve(undefined);
+    });
+  });
+}
+
+/** One request of the supervisor's own to a runtime, answered in full; undefined if the runtime went away. */
+function send(
+  runtime: SandboxRuntime,
+  options: { method: string; path: string; headers?: IncomingHttpHeaders; body?: Buffer },
+): Promise<{ status: number; body: Buffer } | undefined> {
+  runtime.inflight++;
+  return new Promise<{ status: number; body: Buffer } | undefined>((resolve) => {
+    const request = httpRequest(
+      {
+        host: "127.0.0.1",
+        port: runtime.port,
+        method: options.method,
+        path: options.path,
+        headers: options.headers,
+        agent: runtime.agent,
+      },
+      (reply) => {
+        const chunks: Buffer[] = [];
+        reply.on("data", (chunk: Buffer) => chunks.push(chunk));
+        reply.once("end", () => {
+          runtime.heard();
+          resolve({ status: reply.statusCode ?? 500, body: Buffer.concat(chunks) });
+        });
+        reply.once("error", () => resolve(undefined));
+      },
+    );
+    request.once("error", () => resolve(undefined));
+    request.end(options.body);
+  }).finally(() => runtime.inflight--);
+}
+
+function json(response: ServerResponse, status: number, body: string | Buffer) {
+  response.writeHead(status, { "content-type": "application/json" });
+  response.end(body);
 }
 
 function answer(response: ServerResponse, error: ApiError) {

@@ -1,10 +1,19 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { Agent, get } from "node:http";
 import { RUN_MARKER } from "../../src/sandbox/telemetry/run-marker.ts";
-import { rssMib } from "./rss.ts";
+import { dataLimitMib, memoryMib } from "./rss.ts";
 
 /** Why a runtime's runs ended without an answer; decides the error its callers get. */
 export type Failure = "cpu" | "memory" | "crash" | "stopped";
+
+/**
+ * What workerd prints when its allocator cannot get memory from the kernel (RLIMIT_DATA reached):
+ * tcmalloc's "mprotect(…) failed (Cannot allocate memory)", "MmapAligned() failed", "tcmalloc: allocation
+ * failed", "Out of memory trying to allocate internal tcmalloc data".
+ */
+const ALLOCATION_FAILED = /tcmalloc\b.*\b(failed|out of memory)/i;
+/** How a workerd that died for memory says so: V8's fatal "heap limit" / "out of memory", or the above. */
+const DIED_OF_MEMORY = /heap limit|out of memory|tcmalloc\b.*\bfailed/i;
 
 export interface WorkerdOptions {
   /** The workerd binary, as the workerd package ships it. */
@@ -15,6 +24,15 @@ export interface WorkerdOptions {
   readonly port: number;
   /** A cheap GET that answers 200 when the process serves requests. */
   readonly healthPath: string;
+  /**
+   * The kernel's bound on the process's writable private memory (RLIMIT_DATA, set with the shell's
+   * `ulimit -d` before workerd starts). An allocation past it fails instead of growing the process.
+   */
+  readonly dataLimitMb?: number;
+  /** Called when workerd prints that an allocation failed (at that bound, or a program's own too large). */
+  readonly onAllocationFailure?: () => void;
+  /** Added to the process's environment (workerd ignores it): a label for `ps e` and /proc/<pid>/environ. */
+  readonly env?: Record<string, string>;
 }
 
 /**
@@ -36,11 +54,27 @@ export class WorkerdProcess {
     this.port = options.port;
     this.host = options.host;
     this.healthPath = options.healthPath;
-    this.child = spawn(
-      options.binary,
-      ["serve", options.configPath, "--experimental", "--socket-addr", `http=${options.host}:${options.port}`],
-      { stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const args = [
+      "serve",
+      options.configPath,
+      "--experimental",
+      "--socket-addr",
+      `http=${options.host}:${options.port}`,
+    ];
+    // The shell sets the limit on itself and becomes workerd (exec): the same process, so its pid, RSS
+    // and signals are workerd's. `ulimit -d` counts KiB. Should the shell refuse (a lower hard limit
+    // already holds, say), workerd starts anyway; dataLimitMib() tells what holds.
+    const spawnOptions = {
+      stdio: ["ignore", "pipe", "pipe"] as ["ignore", "pipe", "pipe"],
+      ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+    };
+    this.child = options.dataLimitMb
+      ? spawn(
+          "/bin/sh",
+          ["-c", 'ulimit -d "$0" 2>/dev/null; exec "$@"', String(options.dataLimitMb * 1024), options.binary, ...args],
+          spawnOptions,
+        )
+      : spawn(options.binary, args, spawnOptions);
     // Programs' console output is worth seeing in the terminal; the runner's run-id markers are not.
     this.child.stdout?.on("data", (chunk: Buffer) => {
       const lines = chunk.toString().split("\n");
@@ -48,12 +82,15 @@ export class WorkerdProcess {
       if (shown.trim() !== "") process.stdout.write(shown.endsWith("\n") ? shown : `${shown}\n`);
     });
     this.child.stderr?.on("data", (chunk: Buffer) => {
+      // The last line of the previous chunk too: a message may arrive in two.
+      const recent = this.stderr.slice(this.stderr.lastIndexOf("\n") + 1) + chunk.toString();
       this.stderr = (this.stderr + chunk.toString()).slice(-8_192);
       process.stderr.write(chunk);
+      if (ALLOCATION_FAILED.test(recent)) options.onAllocationFailure?.();
     });
     this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
     void this.exited.then(() => {
-      this.failure ??= /heap limit|out of memory/i.test(this.stderr) ? "memory" : "crash";
+      this.failure ??= DIED_OF_MEMORY.test(this.stderr) ? "memory" : "crash";
       this.agent.destroy();
     });
   }
@@ -76,9 +113,23 @@ export class WorkerdProcess {
     return this.stderr.trim().split("\n").slice(-3).join(" ");
   }
 
-  /** Resident memory of the workerd process in MiB. */
-  rssMib(): number {
-    return rssMib(this.child.pid);
+  /** Resident and writable private memory (what the data limit counts) in MiB. */
+  memoryMib(): { rss: number; data: number } {
+    return memoryMib(this.child.pid);
+  }
+
+  /** The data limit the kernel holds the running process to, in MiB (undefined: none, or unknown). */
+  dataLimitMib(): number | undefined {
+    return dataLimitMib(this.child.pid);
+  }
+
+  /**
+   * The runtime answered something (a run's answer arrived): its thread was free just now, as when it
+   * answers a health check. Several long runs back to back can keep a health check waiting for longer
+   * than any one of them runs, while their answers show the runtime is not stuck.
+   */
+  heard(): void {
+    this.lastHealthyAt = Date.now();
   }
 
   /** Resolves true when the runtime answers its health check within timeoutMs. */

@@ -1,6 +1,7 @@
-import { createWorker } from "@cloudflare/worker-bundler";
+import * as bundler from "@cloudflare/worker-bundler";
 import { ApiError } from "../base/errors";
 import type { Compiled, Program } from "../base/program";
+import { installDependencies } from "./npm-install";
 import { checkRelativeImports } from "./relative-imports";
 import { takeInlineSourceMap } from "./source-map";
 
@@ -15,14 +16,21 @@ interface BuildMessage {
 /**
  * A multi-file program, with the npm packages its package.json names, bundled by the platform's own
  * @cloudflare/worker-bundler (esbuild-wasm inside the Worker). Runs once, at submit time.
+ *
+ * The packages are installed first by our own installer (npm-install.ts: only the registry's host,
+ * names checked, every byte and the time bounded), into node_modules/ beside the program's files; the
+ * bundler finds each one there and fetches nothing itself.
  */
 export async function bundleFiles(program: Program, registry: string): Promise<Compiled> {
   const files = { ...program.files };
   await checkRelativeImports(files);
-  let result: Awaited<ReturnType<typeof createWorker>>;
+  // wrangler.prod.jsonc aliases the bundler to no-bundler.ts: refuse there before installing anything.
+  if ("BUNDLER_UNAVAILABLE" in bundler) await bundler.createWorker({ files });
+  const installed = await installDependencies(files, { registry });
+  let result: Awaited<ReturnType<typeof bundler.createWorker>>;
   try {
-    result = await createWorker({
-      files,
+    result = await bundler.createWorker({
+      files: { ...installed, ...files },
       ...(program.main ? { entryPoint: program.main } : {}),
       registry,
       loader: { ".txt": "text", ".md": "text" },

@@ -11,3 +11,6 @@ export async function createWorker(): Promise<never> {
     "This deployment does not build multi-file programs or npm dependencies; deploy wrangler.jsonc (Workers Paid, with Worker Loader access) for them.",
   );
 }
+
+/** Tells bundle-files.ts it stands in for the bundler: a multi-file submit is refused before its npm install. */
+export const BUNDLER_UNAVAILABLE = true;

@@ -12,10 +12,12 @@ export interface RunResult {
   readonly ms: number;
   /** x-run-id, for runs; null for a failed submit. */
   readonly runId: string | null;
+  /** The run's own URL (with its prompt) when it was a GET, so it can be asked again elsewhere. */
+  readonly getUrl: string | null;
   readonly headers: [string, string][];
 }
 
-async function asResult(response: Response, started: number): Promise<RunResult> {
+async function asResult(response: Response, started: number, getUrl: string | null = null): Promise<RunResult> {
   const body = await response.text();
   return {
     status: response.status,
@@ -24,6 +26,7 @@ async function asResult(response: Response, started: number): Promise<RunResult>
     body,
     ms: Math.round(performance.now() - started),
     runId: response.headers.get("x-run-id"),
+    getUrl,
     headers: [...response.headers],
   };
 }
@@ -61,7 +64,7 @@ export async function run(url: string, prompt: string, body: string): Promise<Ru
   const started = performance.now();
   const request = runRequest(url, prompt, body);
   const response = await fetch(request.url, request.init);
-  return asResult(response, started);
+  return asResult(response, started, request.init.method === "POST" ? null : request.url);
 }
 
 export async function history(): Promise<HistoryEntry[]> {

@@ -4,8 +4,11 @@ const $ = (id: string) => document.getElementById(id) as HTMLElement;
 
 /**
  * The Response tab: headers, and the body as text (JSON pretty-printed). An HTML body is also
- * previewed in an iframe whose sandbox has no allow-same-origin and no allow-scripts: an opaque
- * origin that can neither run the program's scripts nor reach ours.
+ * previewed in an iframe. With a run origin (the frame's data-run-origin), a GET run's page is
+ * loaded from there, with its own scripts and styles, on an origin that holds nothing of ours; the
+ * frame may not navigate this page. Otherwise the body is shown in a sandbox with no
+ * allow-same-origin and no allow-scripts: an opaque origin that can neither run the program's
+ * scripts nor reach ours.
  */
 export function showResponse(result: RunResult) {
   $("content-type").textContent = result.contentType;
@@ -23,6 +26,17 @@ export function showResponse(result: RunResult) {
   const preview = $("preview") as HTMLIFrameElement;
   const isHtml = result.ok && /^text\/html\b/i.test(result.contentType);
   preview.hidden = !isHtml;
+  const runOrigin = preview.dataset.runOrigin ?? "";
+  if (isHtml && runOrigin && result.getUrl) {
+    preview.sandbox.value = "allow-scripts allow-same-origin allow-forms allow-popups allow-modals";
+    const asked = new URL(result.getUrl, location.href);
+    preview.src = new URL(`${asked.pathname}${asked.search}`, runOrigin).href;
+    // Only now: while srcdoc is there src waits, so the frame makes one navigation, to the run origin.
+    preview.removeAttribute("srcdoc");
+    return;
+  }
+  preview.sandbox.value = "";
+  preview.removeAttribute("src");
   preview.srcdoc = isHtml ? result.body : "";
 }
 

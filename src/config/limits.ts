@@ -56,6 +56,41 @@ export const runLimits = oncePerEnv((env: { RUN_CPU_MS?: unknown; RUN_SUBREQUEST
   };
 });
 
+/**
+ * What a program's answer may be, as it streams to the caller: at most this many bytes, finished
+ * within this long after its headers. Past either the stream is cut and the run recorded as
+ * limit_exceeded. The RESPONSE_MAX_BYTES and RESPONSE_MAX_MS vars override them.
+ */
+export interface ResponseLimits {
+  readonly maxBytes: number;
+  readonly maxMs: number;
+}
+
+export const DEFAULT_RESPONSE_LIMITS: ResponseLimits = { maxBytes: 16 * 1024 * 1024, maxMs: 30_000 };
+
+const ResponseVars = Schema.Struct({
+  RESPONSE_MAX_BYTES: Schema.optional(Count.check(Schema.isGreaterThan(0))),
+  RESPONSE_MAX_MS: Schema.optional(Count.check(Schema.isGreaterThan(0))),
+});
+
+export const responseLimits = oncePerEnv(
+  (env: { RESPONSE_MAX_BYTES?: unknown; RESPONSE_MAX_MS?: unknown }): ResponseLimits => {
+    const vars = decodeOrFail(
+      ResponseVars,
+      { RESPONSE_MAX_BYTES: env.RESPONSE_MAX_BYTES, RESPONSE_MAX_MS: env.RESPONSE_MAX_MS },
+      "internal_error",
+      "response limit configuration",
+    );
+    return {
+      maxBytes: vars.RESPONSE_MAX_BYTES ?? DEFAULT_RESPONSE_LIMITS.maxBytes,
+      maxMs: vars.RESPONSE_MAX_MS ?? DEFAULT_RESPONSE_LIMITS.maxMs,
+    };
+  },
+);
+
+/** Calls one run may make to env.STORE: each is a request to us, so a loop must not be free. */
+export const STORE_MAX_CALLS_PER_RUN = 100;
+
 /** What one run's record keeps of its console: beyond either, entries are dropped and marked. */
 export const MAX_LOG_ENTRIES = 200;
 export const MAX_LOG_BYTES = 64 * 1024;
@@ -70,3 +105,33 @@ export const STORE_MAX_KEY_LENGTH = 512;
 
 /** The period of both rate limits in wrangler.jsonc ("ratelimits"), for Retry-After. */
 export const RATE_LIMIT_PERIOD_S = 60;
+
+/**
+ * What installing one multi-file program's npm dependencies may cost, at submit time
+ * (src/build/npm-install.ts). Every count is kept while the bytes stream in, over the whole install,
+ * and the moment one passes its limit the install stops (no further request, no further byte) and
+ * the submit answers 422 naming the package.
+ */
+export interface DependencyLimits {
+  /** Distinct packages installed, transitive ones included: each costs two requests (metadata, tarball). */
+  readonly packages: number;
+  /** Registry documents (package metadata) read, in all. npm's own for react is 4 MB, typescript's 10 MB. */
+  readonly metadataBytes: number;
+  /** Tarballs as downloaded (gzip), in all. */
+  readonly compressedBytes: number;
+  /** Tarballs unpacked (the tar stream after gunzip), in all: what stops a compression bomb. */
+  readonly unpackedBytes: number;
+  /** Wall time of the whole install, every request and byte included. */
+  readonly timeMs: number;
+}
+
+export const DEPENDENCY_LIMITS: DependencyLimits = {
+  packages: 50,
+  metadataBytes: 32 * 1024 * 1024,
+  compressedBytes: 5 * 1024 * 1024,
+  unpackedBytes: 20 * 1024 * 1024,
+  timeMs: 20_000,
+};
+
+/** Registry requests one install keeps in flight at once (a Worker has 6 connections). */
+export const DEPENDENCY_FETCH_CONCURRENCY = 4;

@@ -14,3 +14,5 @@ export const LOGS_PATH = "/logs/";
 /** On the app: env.STORE operations of programs running in the local sandbox runtime. */
 export const STORE_PATH = "/internal/store";
 export const INTERNAL_SECRET_HEADER = "x-promptlog-internal";
+/** On /execute and /prepare: the program's hash, so the supervisor can place it without reading the body. */
+export const PROGRAM_HEADER = "x-promptlog-program";

@@ -6,7 +6,7 @@ import { runLimits } from "../config/limits";
 import type { RunTrace, Sandbox } from "../sandbox/sandbox";
 import { encodeRun } from "./envelope";
 import { localVars } from "./local-vars";
-import { EXECUTE_PATH, LOGS_PATH, OUTCOME_HEADER, PREPARE_PATH, WARM_HEADER } from "./protocol";
+import { EXECUTE_PATH, LOGS_PATH, OUTCOME_HEADER, PREPARE_PATH, PROGRAM_HEADER, WARM_HEADER } from "./protocol";
 
 /** Our own JSON error, as the local sandbox runtime or its supervisor answers it. */
 const SandboxError = Schema.Struct({
@@ -28,6 +28,8 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
   const { SANDBOX_URL } = localVars(env);
   const limits = runLimits(env);
   const at = (path: string) => new URL(path, SANDBOX_URL);
+  // A program's 3xx is its answer: no hop of ours follows it (a 307 would run the program again).
+  const call = (path: string, init: RequestInit = {}) => fetch(at(path), { ...init, redirect: "manual" });
   return {
     canRun: true,
 
@@ -40,14 +42,15 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
         request: new Request("http://sandbox/"),
         runId: "prepare",
       });
-      const answer = await fetch(at(PREPARE_PATH), { method: "POST", body });
+      const answer = await call(PREPARE_PATH, { method: "POST", body, headers: { [PROGRAM_HEADER]: hash } });
       // The runtime loads only a budget of programs ahead; past it, the first run loads the program.
       if (answer.ok) return answer.headers.get(WARM_HEADER) === "1" ? { loaded: true } : { loaded: false, error: null };
       return { loaded: false, error: await errorOf(answer) };
     },
 
     async run(run) {
-      const answer = await fetch(at(EXECUTE_PATH), { method: "POST", body: await encodeRun({ ...run, limits }) });
+      const body = await encodeRun({ ...run, limits });
+      const answer = await call(EXECUTE_PATH, { method: "POST", body, headers: { [PROGRAM_HEADER]: run.hash } });
       const outcome = answer.headers.get(OUTCOME_HEADER);
       if (outcome !== "ok" && outcome !== "error") {
         throw new Error(`the local sandbox runtime answered ${answer.status} without an outcome`);
@@ -63,8 +66,10 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
     },
 
     async trace(runId) {
-      const response = await fetch(at(`${LOGS_PATH}${encodeURIComponent(runId)}`));
-      return response.ok ? ((await response.json()) as RunTrace) : { console: null, egress: [] };
+      const response = await call(`${LOGS_PATH}${encodeURIComponent(runId)}`);
+      if (response.ok) return (await response.json()) as RunTrace;
+      // The supervisor ended the run's runtime for a limit after the run had answered.
+      return { console: null, egress: [], error: await errorOf(response) };
     },
   };
 });

@@ -9,7 +9,7 @@ import { StoreOp } from "../sandbox/capabilities/store-api";
 import { localVars } from "./local-vars";
 import { INTERNAL_SECRET_HEADER, STORE_PATH } from "./protocol";
 
-const StoreRequest = Schema.Struct({ hash: Hash, request: StoreOp });
+const StoreRequest = Schema.Struct({ hash: Hash, runId: Schema.String, request: StoreOp });
 
 /** Whether the caller holds the dev line's internal secret; compared in constant time. */
 function isInternal(secret: string, presented: string | undefined): boolean {
@@ -28,9 +28,9 @@ export const storeRelay = new Hono<AppEnv>().post(STORE_PATH, async (c) => {
   if (!isInternal(localVars(c.env).INTERNAL_SECRET, c.req.header(INTERNAL_SECRET_HEADER))) {
     throw new ApiError("route_not_found", `No route for POST ${STORE_PATH}.`);
   }
-  const { hash, request } = decodeOrFail(StoreRequest, await c.req.json(), "invalid_request", "store request");
+  const { hash, runId, request } = decodeOrFail(StoreRequest, await c.req.json(), "invalid_request", "store request");
   try {
-    return c.json(await programDataFor(c.env, hash).apply(request));
+    return c.json(await programDataFor(c.env, hash).apply(request, runId));
   } catch (error) {
     return c.json({ quota: (error as Error).message }, 422);
   }

@@ -73,15 +73,25 @@ export class PromptLog extends DurableObject<Env> {
     migrate(this.ctx.storage, PROMPT_LOG_MIGRATIONS);
   }
 
-  attachTrace(id: string, console: RunConsole, egress: EgressEntry[]): void {
+  /**
+   * The run's console and egress, once the runtime has reported them; `late` when the run turned out
+   * to pass a limit after it had answered (its waitUntil), which becomes its outcome.
+   */
+  attachTrace(
+    id: string,
+    console: RunConsole,
+    egress: EgressEntry[],
+    late: { error: NonNullable<RunRecord["error"]>; outcome: Outcome } | null = null,
+  ): void {
     const row = this.ctx.storage.sql
-      .exec<{ detail: string | null }>("SELECT detail FROM run WHERE id = ?", id)
+      .exec<{ detail: string | null; outcome: string | null }>("SELECT detail, outcome FROM run WHERE id = ?", id)
       .toArray()[0];
     if (!row) return;
     const detail = JSON.parse(row.detail ?? "{}") as Detail;
     this.ctx.storage.sql.exec(
-      "UPDATE run SET detail = ? WHERE id = ?",
-      JSON.stringify({ ...detail, console, egress }),
+      "UPDATE run SET detail = ?, outcome = ? WHERE id = ?",
+      JSON.stringify({ ...detail, console, egress, ...(late ? { error: late.error } : {}) }),
+      late?.outcome ?? row.outcome,
       id,
     );
   }

@@ -4,6 +4,7 @@ import { html } from "hono/html";
 import { NONCE, type SecureHeadersVariables, secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../app-env";
 import { Hash } from "../base/schemas";
+import { runOrigin } from "../config/origins";
 import { historyOf } from "../record/history";
 import { loadProgram } from "../store/program-store";
 import { EXAMPLES } from "../ui/examples";
@@ -21,6 +22,8 @@ const pageHeaders = secureHeaders({
     scriptSrc: ["'self'"],
     styleSrc: ["'self'", NONCE],
     imgSrc: ["'self'", "data:"],
+    // HTML answers are previewed from the run origin, when there is one.
+    frameSrc: ["'self'", (c) => runOrigin(c.env)?.origin ?? "'self'"],
     connectSrc: ["'self'"],
     frameAncestors: ["'none'"],
     baseUri: ["'none'"],
@@ -40,6 +43,7 @@ async function renderPage(c: PageContext, extra: Pick<Parameters<typeof Playgrou
       history={history}
       runnable={c.get("sandbox").canRun}
       styleNonce={nonce}
+      runOrigin={runOrigin(c.env)?.origin ?? null}
       {...extra}
     />
   );

@@ -4,9 +4,8 @@ import { formatBytes, utf8Bytes } from "../base/bytes";
 import { decodeOrFail } from "../base/decode";
 import { ApiError, errorResponse } from "../base/errors";
 import { Hash } from "../base/schemas";
-import { MAX_PROMPT_BYTES, MAX_RUN_BODY_BYTES } from "../config/limits";
+import { MAX_PROMPT_BYTES, MAX_RUN_BODY_BYTES, responseLimits } from "../config/limits";
 import { recordRun } from "../record/history";
-import { outcomeOf } from "../record/outcome";
 import { limitBody } from "../request/body-limit";
 import { rateLimit } from "../request/rate-limit";
 import { programResponse } from "../respond/program-response";
@@ -39,15 +38,31 @@ export const runRoutes = new Hono<AppEnv>().on(
     const started = performance.now();
     const result = await sandbox.run({ hash, program, request: programRequest(c, prompt), runId: id });
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    const response = result.response ? programResponse(result.response) : errorResponse(result.error);
-    const outcome = outcomeOf(result.error?.code);
-    const entry = { id, prompt, hash, status: response.status, outcome, durationMs, cold: result.cold, at };
-    recordRun(c.env, c.executionCtx, sandbox, c.get("visitorId"), entry, result.error);
+    const { response, ended } = result.response
+      ? programResponse(result.response, c.get("servedOn"), responseLimits(c.env))
+      : { response: errorResponse(result.error), ended: Promise.resolve(null) };
+    const visitor = recordsFor(c);
+    if (visitor) {
+      const run = { id, prompt, hash, status: response.status, durationMs, cold: result.cold, at };
+      recordRun(c.env, c.executionCtx, sandbox, visitor, run, result.error, ended);
+    }
     // Through the context, so headers set earlier in the chain (a new visitor's cookie) are kept.
     c.header("x-run-id", id);
     return c.newResponse(response.body, response);
   },
 );
+
+/**
+ * Whose history the run goes in: the visitor's, unless another site sent the visitor here (a link
+ * or a page on another site must not write to their history), or the run origin was asked (it has
+ * no visitors).
+ */
+function recordsFor(c: Context<AppEnv>): string | null {
+  if (c.get("servedOn") === "runs") return null;
+  const site = c.req.header("sec-fetch-site");
+  if (site !== undefined && site !== "same-origin" && site !== "none") return null;
+  return c.get("visitorId");
+}
 
 function pick(query: Record<string, string>, keys: readonly string[]) {
   return Object.fromEntries(keys.filter((key) => key in query).map((key) => [key, query[key]]));

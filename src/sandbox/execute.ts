@@ -2,12 +2,13 @@ import { decodeOrFail } from "../base/decode";
 import { ApiError, type ErrorCode } from "../base/errors";
 import type { Program } from "../base/program";
 import { RUN_WALL_MS, type RunLimits } from "../config/limits";
+import { runStore } from "./capabilities/capabilities-of";
 import { inUserTerms } from "./locate";
 import { ReadyOutcome, RunOutcome } from "./outcome";
 import { type Capabilities, isolateId, workerCode } from "./worker-code";
 
 interface Runner {
-  run(request: Request, runId: string): Promise<unknown>;
+  run(request: Request, runId: string, store: Fetcher): Promise<unknown>;
   ready(): Promise<unknown>;
 }
 
@@ -65,7 +66,9 @@ export async function execute(
   const runner = worker.getEntrypoint() as unknown as Runner;
   const outcome = decodeOrFail(
     RunOutcome,
-    await withWallClock(runner.run(run.request, run.runId)).catch((error: unknown) => runtimeFailure(program, error)),
+    await withWallClock(runner.run(run.request, run.runId, runStore(run.hash, run.runId))).catch((error: unknown) =>
+      runtimeFailure(program, error),
+    ),
     "internal_error",
     "runner outcome",
   );
@@ -135,6 +138,13 @@ function runtimeFailure(program: Program, error: unknown): never {
   if (message.startsWith("Failed to start Worker")) {
     const detail = inUserTerms(program, message.replace(/^Failed to start Worker:\s*/, ""));
     throw new ApiError("load_error", detail.text, { location: detail.location });
+  }
+  if (/would never generate a response|will never generate a response/i.test(message)) {
+    // The program awaited something that can never settle: its bug, and the runtime says so.
+    throw new ApiError(
+      "no_response",
+      "The program's answer never came: it awaited a promise that nothing can ever settle, so the runtime gave up on it.",
+    );
   }
   if (/exceeded CPU time limit|CPU time limit exceeded|exceeded resource limits/i.test(message)) {
     throw new ApiError("limit_exceeded", `The program exceeded its CPU time limit. ${message}`, { limit: "cpuMs" });

@@ -9,7 +9,9 @@ import { RUN_MARKER } from "./telemetry/run-marker";
 export const RUNNER_MODULE = "promptlog-runner.js";
 
 // Shared by both runners: the error report, the warm flag (module state survives between runs of
-// one isolate), and the marker that ties this invocation's console output to the run. ready() is
+// one isolate), and the marker that ties this invocation's console output to the run. A module's
+// env.STORE is the run's own (the host counts each run's calls), so it is handed to run(), not kept
+// in the isolate's env. ready() is
 // called at submit time: loading the isolate then runs the program's top level and surfaces load
 // errors before anyone runs it, and the first run finds the isolate warm.
 const common = `
@@ -42,9 +44,9 @@ export default class Runner extends WorkerEntrypoint {
     warm = true;
     return { kind: "ready" };
   }
-  async run(request, runId) {
+  async run(request, runId, store) {
     const wasWarm = begin(runId);
-    const handle = handlerOf(program.default, this.ctx, this.env);
+    const handle = handlerOf(program.default, this.ctx, { ...this.env, STORE: store });
     if (!handle) return { kind: "load_error", message: NO_HANDLER, warm: wasWarm };
     try {
       const response = await handle(request);

@@ -50,4 +50,6 @@ export interface RunTrace {
   /** null when the console never arrived (the runtime was replaced under the run). */
   readonly console: RunConsole | null;
   readonly egress: EgressEntry[];
+  /** A limit the run passed after it answered (a busy loop in waitUntil, say): the run's real outcome. */
+  readonly error?: ErrorBody;
 }

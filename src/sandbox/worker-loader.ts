@@ -22,11 +22,7 @@ export const workerLoaderSandbox = oncePerEnv((env: Env): Sandbox => {
       // A program with network gets a fresh isolate per run (its gateway names the run): nothing to load ahead.
       if (program.network) return { loaded: false, error: null };
       try {
-        await prepare(
-          loader,
-          { hash, program, limits },
-          { capabilities: () => capabilitiesOf(hash, program, "prepare") },
-        );
+        await prepare(loader, { hash, program, limits }, { capabilities: () => capabilitiesOf(program, "prepare") });
         return { loaded: true };
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
@@ -41,7 +37,7 @@ export const workerLoaderSandbox = oncePerEnv((env: Env): Sandbox => {
           { hash, program, limits, request, runId },
           {
             ...(program.network ? { reuse: "fresh" } : {}),
-            capabilities: () => capabilitiesOf(hash, program, runId),
+            capabilities: () => capabilitiesOf(program, runId),
           },
         );
         return { response: executed.response, error: null, cold: !executed.warm };

@@ -103,7 +103,7 @@ result = {
   {
     id: "html-page",
     title: "HTML page",
-    description: "Answers a page, previewed in a sandboxed frame.",
+    description: "Answers a page, previewed from the run origin with its own styles.",
     mode: "module",
     prompt: "Promptlog",
     code: `export default {

@@ -13,10 +13,12 @@ interface PageProps {
   readonly notice?: string | undefined;
   /** This response's CSP nonce for the editor's own style element. */
   readonly styleNonce: string;
+  /** Where HTML answers are previewed with their own scripts (RUN_ORIGIN); null: sandboxed here. */
+  readonly runOrigin: string | null;
 }
 
 /** The playground page. All behaviour lives in /assets/app.js; nothing here is inline script. */
-export function PlaygroundPage({ examples, history, runnable, shared, notice, styleNonce }: PageProps) {
+export function PlaygroundPage({ examples, history, runnable, shared, notice, styleNonce, runOrigin }: PageProps) {
   const first = examples[0];
   const start = shared
     ? {
@@ -217,6 +219,7 @@ export function PlaygroundPage({ examples, history, runnable, shared, notice, st
                 class="preview"
                 title="HTML preview of the response"
                 sandbox=""
+                data-run-origin={runOrigin ?? ""}
                 referrerpolicy="no-referrer"
                 hidden
               />

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { PROMOTE_AFTER_RUNS } from "../../scripts/sandbox/limits.ts";
 import type { ErrorAnswer, HistoryAnswer, SubmitAnswer } from "../../src/base/answers.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
 
@@ -60,11 +61,17 @@ describe("runaway programs on the README's dev line", () => {
     expect((await call(`${url("echo")}?prompt=before`)).text).toBe('"BEFORE"');
   }, 120_000);
 
-  it("keeps a repeatedly run program warm: its isolate, and its module state, are reused", async () => {
+  it("keeps a repeatedly run program warm: its isolate, and its module state, are reused within its lane", async () => {
     const counts: number[] = [];
-    for (let run = 0; run < 4; run++) counts.push(Number((await call(url("counter"))).text));
-    // The submit loaded the program's isolate: every run, the first one too, reuses it.
-    expect(counts).toEqual([1, 2, 3, 4]);
+    for (let run = 0; run < PROMOTE_AFTER_RUNS + 5; run++) counts.push(Number((await call(url("counter"))).text));
+    // The submit loaded the program's isolate in the probation lane: every run there, the first one
+    // too, reuses it. Once PROMOTE_AFTER_RUNS runs are over (their consoles back), the program moves to
+    // the trusted lane, another runtime, which loads its isolate before its first run there: its module
+    // state starts over, once.
+    const moved = counts.lastIndexOf(1);
+    expect(moved).toBeGreaterThanOrEqual(PROMOTE_AFTER_RUNS);
+    const countingUp = (from: number, length: number) => Array.from({ length }, (_, n) => from + n);
+    expect(counts).toEqual([...countingUp(1, moved), ...countingUp(1, counts.length - moved)]);
   });
 
   for (const [name, label] of [

@@ -5,8 +5,11 @@ import type { HistoryAnswer, SubmitAnswer } from "../../src/base/answers";
 import worker from "../../src/index";
 import { expectError, ORIGIN, unique } from "../support/workerd/api";
 
-/** The worker as wrangler.prod.jsonc deploys it: every binding but the Worker Loader. */
-const prodEnv = { ...env, LOADER: undefined };
+/**
+ * The worker as wrangler.prod.jsonc deploys it: every binding but the Worker Loader. The generated
+ * Env follows wrangler.jsonc, which has one, hence the cast.
+ */
+const prodEnv = { ...env, LOADER: undefined } as unknown as Env;
 
 async function fetchProd(path: string, init?: RequestInit) {
   const ctx = createExecutionContext();

@@ -89,8 +89,10 @@ describe("POST /submit", () => {
     await expectError(response, 413, "code_too_large");
   });
 
-  it("answers 404 in JSON for unknown routes and methods", async () => {
+  it("answers 404 in JSON for unknown routes, and 405 with Allow for a method the route does not have", async () => {
     await expectError(await call("/nope"), 404, "route_not_found");
-    await expectError(await call("/submit"), 404, "route_not_found");
+    const get = await call("/submit");
+    await expectError(get, 405, "method_not_allowed");
+    expect(get.headers.get("allow")).toBe("POST");
   });
 });

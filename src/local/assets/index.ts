@@ -1,9 +1,11 @@
 /**
- * What Cloudflare's static assets do in front of the app, for the local app server (bun dev): a GET
- * for a file in public/ is answered from disk, with its content type; anything else goes to the app.
+ * What Cloudflare does in front of the app, for the local app server (bun dev): a GET for a file in
+ * public/ is answered from disk, with its content type (static assets; not on the run origin, which
+ * has no PUBLIC); anything else goes to the app. A client's CF-Connecting-IP is dropped: Cloudflare
+ * sets it, and locally nobody may choose their own (it keys the rate limits).
  */
 interface AssetsEnv {
-  readonly PUBLIC: Fetcher;
+  readonly PUBLIC?: Fetcher;
   readonly APP: Fetcher;
 }
 
@@ -20,12 +22,22 @@ const CONTENT_TYPES: Record<string, string> = {
   woff2: "font/woff2",
 };
 
+/** Methods a worker can be asked with at all; CONNECT and TRACE never reach one on Cloudflare. */
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
 export default {
   async fetch(request: Request, env: AssetsEnv): Promise<Response> {
+    if (!METHODS.has(request.method)) {
+      const allow = [...METHODS].join(", ");
+      return Response.json(
+        { error: { code: "method_not_allowed", message: `${request.method} is not served here.` } },
+        { status: 405, headers: { allow } },
+      );
+    }
     const { pathname } = new URL(request.url);
     const extension = /\.([a-z0-9]+)$/i.exec(pathname)?.[1]?.toLowerCase();
     const type = extension ? CONTENT_TYPES[extension] : undefined;
-    if ((request.method === "GET" || request.method === "HEAD") && type && !pathname.includes("..")) {
+    if (env.PUBLIC && (request.method === "GET" || request.method === "HEAD") && type && !pathname.includes("..")) {
       const file = await env.PUBLIC.fetch(new Request(new URL(pathname, "http://public/"), { method: request.method }));
       if (file.ok) {
         const headers = new Headers(file.headers);
@@ -34,6 +46,8 @@ export default {
         return new Response(file.body, { status: 200, headers });
       }
     }
-    return env.APP.fetch(request);
+    const headers = new Headers(request.headers);
+    headers.delete("cf-connecting-ip");
+    return env.APP.fetch(new Request(request, { headers }));
   },
 };

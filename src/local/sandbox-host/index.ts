@@ -43,12 +43,13 @@ export class RunTail extends runTailEntrypoint<HostEnv>(() => traceBox) {}
 export class EgressGateway extends egressGatewayEntrypoint<HostEnv>(() => traceBox) {}
 
 /** env.STORE: the same checks as in production (store-api), with the operations carried to the app. */
-export class StoreAccess extends storeEntrypoint<HostEnv>((env, hash) => ({
+export class StoreAccess extends storeEntrypoint<HostEnv>((env, { hash, runId }) => ({
   apply: async (request) => {
     const response = await fetch(new URL(STORE_PATH, env.APP_URL), {
       method: "POST",
       headers: { "content-type": "application/json", [INTERNAL_SECRET_HEADER]: env.INTERNAL_SECRET },
-      body: JSON.stringify({ hash, request }),
+      body: JSON.stringify({ hash, runId, request }),
+      redirect: "manual",
     });
     const body = (await response.json()) as { quota?: string; value?: string | null; keys?: string[] };
     if (body.quota) throw new StoreQuotaError(body.quota);
@@ -96,7 +97,7 @@ export default {
     if (!known || request.method !== "POST") return new Response("not found", { status: 404 });
     try {
       const run = await decodeRun(request);
-      const capabilities = () => capabilitiesOf(run.hash, run.program, run.runId);
+      const capabilities = () => capabilitiesOf(run.program, run.runId);
       if (pathname === PREPARE_PATH) {
         const id = isolateId(run.hash, run.limits);
         if (!seen.has(id)) {

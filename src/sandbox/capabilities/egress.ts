@@ -25,7 +25,9 @@ export async function forwardEgress(
   const headers = new Headers(request.headers);
   for (const [name, value] of Object.entries(policy.headers[host] ?? {})) headers.set(name, value);
   try {
-    const response = await fetch(new Request(request, { headers }));
+    // Never followed here: the program's runtime follows a redirect through this gateway again, so
+    // its target meets the policy too.
+    const response = await fetch(new Request(request, { headers, redirect: "manual" }));
     await record({ ...entry, status: response.status, durationMs: Date.now() - started, blocked: false });
     return response;
   } catch (error) {

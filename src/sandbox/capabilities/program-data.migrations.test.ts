@@ -20,10 +20,10 @@ function insertVersion1Keys(sql: SqlStorage) {
 
 /** What the current code does with migrated data: put, read, list, delete. */
 function expectWorking(data: ProgramData) {
-  expect(data.apply({ op: "put", key: "new", value: "[1]" })).toEqual({});
-  expect(data.apply({ op: "get", key: "new" })).toEqual({ value: "[1]" });
-  expect(data.apply({ op: "delete", key: "new" })).toEqual({});
-  expect(data.apply({ op: "get", key: "new" })).toEqual({ value: null });
+  expect(data.apply({ op: "put", key: "new", value: "[1]" }, "test-run")).toEqual({});
+  expect(data.apply({ op: "get", key: "new" }, "test-run")).toEqual({ value: "[1]" });
+  expect(data.apply({ op: "delete", key: "new" }, "test-run")).toEqual({});
+  expect(data.apply({ op: "get", key: "new" }, "test-run")).toEqual({ value: null });
 }
 
 /** Per migration: rows as the version before it wrote them, and what must read back after it. */
@@ -31,7 +31,7 @@ const STEPS: Record<number, { seed(sql: SqlStorage): void; check(data: ProgramDa
   1: {
     seed() {},
     check(data) {
-      expect(data.apply({ op: "list" })).toEqual({ keys: [] });
+      expect(data.apply({ op: "list" }, "test-run")).toEqual({ keys: [] });
       expectWorking(data);
     },
   },
@@ -52,8 +52,8 @@ describe("ProgramData migrations", () => {
     await runInDurableObject(fresh(), async (data, state) => {
       const expected = await schemaBuiltBy(state.storage, oldConstructor);
       adoptLegacy(state.storage, LIST, oldConstructor, insertVersion1Keys, expected);
-      expect(data.apply({ op: "list" })).toEqual({ keys: ["a", "b"] });
-      expect(data.apply({ op: "get", key: "b" })).toEqual({ value: '{"n":2}' });
+      expect(data.apply({ op: "list" }, "test-run")).toEqual({ keys: ["a", "b"] });
+      expect(data.apply({ op: "get", key: "b" }, "test-run")).toEqual({ value: '{"n":2}' });
       expectWorking(data);
     });
   });

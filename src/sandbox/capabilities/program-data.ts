@@ -1,19 +1,38 @@
 import { DurableObject } from "cloudflare:workers";
 import { utf8Bytes } from "../../base/bytes";
 import { migrate } from "../../base/migrations";
-import { STORE_MAX_BYTES, STORE_MAX_KEYS, STORE_MAX_VALUE_BYTES } from "../../config/limits";
+import { STORE_MAX_BYTES, STORE_MAX_CALLS_PER_RUN, STORE_MAX_KEYS, STORE_MAX_VALUE_BYTES } from "../../config/limits";
 import { PROGRAM_DATA_MIGRATIONS } from "./program-data.migrations";
 import { type StoreOp, StoreQuotaError } from "./store-api";
 
+const REMEMBERED_RUNS = 1_000;
+
 /** One program's key-value data: one object per program hash, so no program can name another's. */
 export class ProgramData extends DurableObject<Env> {
+  /**
+   * Calls per run, most recent runs last. In memory: a run's calls come within its seconds, while
+   * this one object (one per program) is alive; a run id long gone is forgotten.
+   */
+  readonly #calls = new Map<string, number>();
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrate(ctx.storage, PROGRAM_DATA_MIGRATIONS);
   }
 
+  #count(runId: string): void {
+    const calls = (this.#calls.get(runId) ?? 0) + 1;
+    if (calls > STORE_MAX_CALLS_PER_RUN) {
+      throw new StoreQuotaError(`STORE allows at most ${STORE_MAX_CALLS_PER_RUN} calls per run.`);
+    }
+    this.#calls.delete(runId);
+    this.#calls.set(runId, calls);
+    if (this.#calls.size > REMEMBERED_RUNS) this.#calls.delete(this.#calls.keys().next().value ?? "");
+  }
+
   /** Values travel as JSON text: what a program stores is what it reads back. */
-  apply(request: StoreOp): { value?: string | null; keys?: string[] } {
+  apply(request: StoreOp, runId: string): { value?: string | null; keys?: string[] } {
+    this.#count(runId);
     const sql = this.ctx.storage.sql;
     switch (request.op) {
       case "get": {

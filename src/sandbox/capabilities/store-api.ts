@@ -40,8 +40,15 @@ export function encodeValue(value: unknown): string {
   return text;
 }
 
+/** How one program's data is reached, for one run (each run's calls are counted). */
 export interface StoreBackend {
   apply(op: StoreOp): Promise<{ value?: string | null; keys?: string[] }>;
+}
+
+/** Who is calling: the program (its hash) and the run. */
+export interface StoreCaller {
+  readonly hash: string;
+  readonly runId: string;
 }
 
 /** The methods a program calls; each one a single operation on its own data. */
@@ -64,26 +71,26 @@ async function storeList(backend: StoreBackend): Promise<string[]> {
 
 /**
  * The env.STORE entrypoint for one way of reaching programs' data (this worker's Durable Objects,
- * or the app over HTTP from the local sandbox runtime). Its props name the program's own hash:
- * attenuation. How the data is reached stays a function outside the class, because Workers RPC
+ * or the app over HTTP from the local sandbox runtime). Its props name the program's own hash
+ * (attenuation) and the run (each run's calls are bounded). How the data is reached stays a function outside the class, because Workers RPC
  * exposes every public method and getter of an entrypoint to the program holding it.
  */
-export function storeEntrypoint<E>(backendFor: (env: E, hash: string) => StoreBackend) {
-  return class StoreEntrypoint extends WorkerEntrypoint<E, { hash: string }> {
+export function storeEntrypoint<E>(backendFor: (env: E, caller: StoreCaller) => StoreBackend) {
+  return class StoreEntrypoint extends WorkerEntrypoint<E, StoreCaller> {
     get(key: unknown) {
-      return storeGet(backendFor(this.env, this.ctx.props.hash), key);
+      return storeGet(backendFor(this.env, this.ctx.props), key);
     }
 
     put(key: unknown, value: unknown) {
-      return storePut(backendFor(this.env, this.ctx.props.hash), key, value);
+      return storePut(backendFor(this.env, this.ctx.props), key, value);
     }
 
     delete(key: unknown) {
-      return storeDelete(backendFor(this.env, this.ctx.props.hash), key);
+      return storeDelete(backendFor(this.env, this.ctx.props), key);
     }
 
     list() {
-      return storeList(backendFor(this.env, this.ctx.props.hash));
+      return storeList(backendFor(this.env, this.ctx.props));
     }
   };
 }

@@ -1,11 +1,21 @@
 import { afterAll, beforeAll } from "vitest";
-import { type DevServer, startDevServer, tempStateDir, visitorCookie } from "../../../scripts/dev-line/dev-server.ts";
+import {
+  type DevServer,
+  groupProcesses,
+  startDevServer,
+  tempStateDir,
+  visitorCookie,
+} from "../../../scripts/dev-line/dev-server.ts";
 
 /** The running dev line of a test file, and the cookie of the visitor it met first. */
 export interface SuiteServer {
   readonly origin: string;
+  /** Where programs' answers are also served (RUN_ORIGIN). */
+  readonly runOrigin: string;
   /** `promptlog_visitor=…`, handed out by the first request the suite made. */
   readonly cookie: string;
+  /** The dev line's processes now (its process group), with their command lines. */
+  processes(): { pid: number; args: string }[];
 }
 
 /**
@@ -27,8 +37,15 @@ export function devLineForSuite(env?: Record<string, string>): SuiteServer {
       if (!server) throw new Error("the dev line has not started");
       return server.origin;
     },
+    get runOrigin() {
+      if (!server) throw new Error("the dev line has not started");
+      return server.runOrigin;
+    },
     get cookie() {
       return cookie;
+    },
+    processes() {
+      return server?.process.pid ? groupProcesses(server.process.pid) : [];
     },
   };
 }

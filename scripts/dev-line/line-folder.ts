@@ -1,0 +1,30 @@
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+/**
+ * A folder of this dev line's own under `root` (line-<pid>), for what it generates: its configs carry
+ * its ports, secret and state folder, so another dev line started from the same checkout (the tests
+ * start several) must never overwrite them. Folders of dev lines that are gone are removed here.
+ */
+export function lineFolder(root: string): string {
+  const base = resolve(root);
+  mkdirSync(base, { recursive: true });
+  for (const entry of readdirSync(base)) {
+    const pid = /^line-(\d+)$/.exec(entry)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || alive(Number(pid))) continue;
+    rmSync(join(base, entry), { recursive: true, force: true });
+  }
+  const dir = join(base, `line-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, and is someone else's.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

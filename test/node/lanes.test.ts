@@ -1,0 +1,197 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { laneOfProcess } from "../../scripts/sandbox/lane-label.ts";
+import { PROMOTE_AFTER_RUNS } from "../../scripts/sandbox/limits.ts";
+import type { ErrorAnswer, SubmitAnswer } from "../../src/base/answers.ts";
+import { devLineForSuite } from "../support/node/dev-line.ts";
+
+/** Every answer in this file must arrive within this: a hang is the failure being tested for. */
+const NEVER_HANG_MS = 10_000;
+/** No loop here sends more than this many runs. */
+const MAX_RUNS = 400;
+const MiB = 1024 * 1024;
+
+/**
+ * The supervisor's lanes on the README's dev line, with real processes: which runtime a program runs
+ * in follows from its record, and a runaway or a heavy program never shares a runtime with a program
+ * that has a clean record. Nothing here asserts a latency.
+ */
+describe("lanes of sandbox runtimes on the README's dev line", () => {
+  // Hundreds of runs from one visitor within seconds: far past the per-visitor limits, on purpose.
+  const server = devLineForSuite({ PROMPTLOG_RATE_LIMITS: "off" });
+
+  async function call(path: string, init?: RequestInit) {
+    const response = await fetch(`${server.origin}${path}`, {
+      ...init,
+      headers: { cookie: server.cookie, ...init?.headers },
+      signal: AbortSignal.timeout(NEVER_HANG_MS),
+    });
+    return { status: response.status, text: await response.text() };
+  }
+
+  async function submit(code: string): Promise<string> {
+    const response = await call("/submit", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: `${code}\n// ${crypto.randomUUID()}` }),
+    });
+    expect([200, 201]).toContain(response.status);
+    return (JSON.parse(response.text) as SubmitAnswer).url;
+  }
+
+  /** The sandbox runtimes of one lane now (their pids). */
+  function lane(name: string): number[] {
+    return server
+      .processes()
+      .filter((process) => /workerd.* serve .*sandbox\.capnp/.test(process.args))
+      .map((process) => process.pid)
+      .filter((pid) => laneOfProcess(pid) === name);
+  }
+
+  /** CPU time a process has used, in clock ticks (utime + stime of /proc/<pid>/stat); 0 once gone. */
+  function cpuTicks(pid: number): number {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return 0;
+    }
+  }
+
+  function expectLimit(answer: { status: number; text: string }, limit: "cpuMs" | "memory") {
+    expect(answer.status, answer.text).toBe(503);
+    expect((JSON.parse(answer.text) as ErrorAnswer).error).toMatchObject({ code: "limit_exceeded", limit });
+  }
+
+  /** A well-behaved program with a clean record: run until it has left probation, and once in its lane. */
+  async function trustedProgram(): Promise<string> {
+    const url = await submit(
+      'export default { fetch(req) { return new Response("fine " + new URL(req.url).searchParams.get("q")) } }',
+    );
+    for (let run = 0; run <= PROMOTE_AFTER_RUNS; run++) expect((await call(`${url}?q=${run}`)).status).toBe(200);
+    return url;
+  }
+
+  /** Runs `url` from `loops` loops until `stop()` says so; answers every answer that was not the expected one. */
+  async function trafficUntil(url: string, stop: () => boolean, loops = 4, pauseMs = 0, maxRuns = MAX_RUNS) {
+    let runs = 0;
+    const wrong: string[] = [];
+    await Promise.all(
+      Array.from({ length: loops }, async () => {
+        while (!stop() && runs < maxRuns) {
+          runs++;
+          const answer = await call(`${url}?q=x`);
+          if (answer.status !== 200 || answer.text !== "fine x") wrong.push(`${answer.status} ${answer.text}`);
+          if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        }
+      }),
+    );
+    return { runs, wrong };
+  }
+
+  /** Runs the trusted program from four loops while `runaway` runs once; answers both sides. */
+  async function besideRunaway(trusted: string, runaway: string) {
+    let over = false;
+    const traffic = trafficUntil(trusted, () => over);
+    const answer = await call(runaway).finally(() => {
+      over = true;
+    });
+    return { answer, ...(await traffic) };
+  }
+
+  it("keeps a trusted program's concurrent runs whole while a busy loop wedges the probation lane", async () => {
+    const trusted = await trustedProgram();
+    const [trustedPid] = lane("trusted");
+    expect(trustedPid).toBeDefined();
+    const busy = await submit("export default { fetch() { while (true) {} } }");
+    const { answer, runs, wrong } = await besideRunaway(trusted, busy);
+    expectLimit(answer, "cpuMs");
+    expect(wrong).toEqual([]);
+    // The trusted program kept running all through the wedge, in the same runtime.
+    expect(runs).toBeGreaterThan(8);
+    expect(lane("trusted")).toContain(trustedPid);
+  });
+
+  it("keeps a trusted program's concurrent runs whole while an allocation bomb exhausts the probation lane", async () => {
+    const trusted = await trustedProgram();
+    const bomb = await submit(`export default { async fetch() {
+  const chunks = []; let total = 0;
+  while (total < 3 * 1024 ** 3) {
+    const chunk = new ArrayBuffer(64 * ${MiB}); new Uint8Array(chunk).fill(1); chunks.push(chunk); total += chunk.byteLength;
+  }
+  return new Response(String(total));
+} }`);
+    const { answer, wrong } = await besideRunaway(trusted, bomb);
+    expectLimit(answer, "memory");
+    expect(wrong).toEqual([]);
+  });
+
+  it("quarantines a program that busy-loops in ctx.waitUntil after answering: its next runs get the limit error", async () => {
+    const trusted = await trustedProgram();
+    const sneaky = await submit(`export default { fetch(req, env, ctx) {
+  ctx.waitUntil(new Promise((resolve) => setTimeout(resolve, 20)).then(() => { while (true) {} }));
+  return new Response("answered");
+} }`);
+    let over = false;
+    const traffic = trafficUntil(trusted, () => over);
+    // Its answer goes out before the loop starts: the run itself cannot be told.
+    const first = await call(sneaky);
+    expect(first).toEqual({ status: 200, text: "answered" });
+    // A run right after it may still be answered (the loop starts 20 ms after the answer), until one
+    // finds the runtime wedged and gets the limit error as the runtime is replaced.
+    let wedged = first;
+    for (let run = 0; run < 10 && wedged.status === 200; run++) wedged = await call(sneaky);
+    expectLimit(wedged, "cpuMs");
+    // The program is convicted: every later run gets the limit error without running.
+    for (let run = 0; run < 3; run++) {
+      const refused = await call(sneaky);
+      expectLimit(refused, "cpuMs");
+      expect((JSON.parse(refused.text) as ErrorAnswer).error.message).toMatch(/after answering/);
+    }
+    over = true;
+    const { runs, wrong } = await traffic;
+    expect(wrong).toEqual([]);
+    expect(runs).toBeGreaterThan(8);
+  });
+
+  it("runs a CPU-heavy program in the heavy lane, never in the trusted one", async () => {
+    const trusted = await trustedProgram();
+    const [trustedPid] = lane("trusted");
+    if (trustedPid === undefined) throw new Error("no trusted runtime");
+    const heavy = await submit(`export default { fetch(req) {
+  const n = Number(new URL(req.url).searchParams.get("n"));
+  let h = 0;
+  for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + i) | 0;
+  return new Response(String(h));
+} }`);
+    // Rounds for about 400 ms of CPU here, from one run of 50 million (in probation, like any new program).
+    const started = performance.now();
+    expect((await call(`${heavy}?n=50000000`)).status).toBe(200);
+    const rounds = Math.round((50_000_000 * 400) / Math.max(1, performance.now() - started));
+    for (let run = 1; run < PROMOTE_AFTER_RUNS; run++) expect((await call(`${heavy}?n=${rounds}`)).status).toBe(200);
+
+    // From now on its runs take CPU in a heavy runtime, and none in the trusted one.
+    const trustedBefore = cpuTicks(trustedPid);
+    let over = false;
+    // A few trivial runs meanwhile (at most 30, 30 ms apart): the trusted runtime's own CPU stays small.
+    const traffic = trafficUntil(trusted, () => over, 1, 30, 30);
+    const heavyRuns = 3;
+    for (let run = 0; run < heavyRuns; run++) expect((await call(`${heavy}?n=${rounds}`)).status).toBe(200);
+    over = true;
+    const { wrong } = await traffic;
+    const [heavyPid] = lane("heavy");
+    if (heavyPid === undefined) throw new Error("no heavy runtime");
+    const heavyTicks = cpuTicks(heavyPid);
+    const trustedTicks = cpuTicks(trustedPid) - trustedBefore;
+    expect(wrong).toEqual([]);
+    // About 400 ms of CPU a run (100 ticks a second): at least half of it in the heavy runtime.
+    expect(heavyTicks).toBeGreaterThanOrEqual(heavyRuns * 20);
+    // The trusted runtime ran only the trivial program meanwhile: a small part of the heavy runs' CPU.
+    expect(trustedTicks).toBeLessThan(heavyTicks / 4);
+    expect(lane("trusted")).toContain(trustedPid);
+    console.log(
+      `heavy program: ${heavyTicks} ticks of CPU in the heavy runtime; the trusted runtime ${trustedTicks} meanwhile`,
+    );
+  });
+});
