@@ -395,7 +395,10 @@ export class Supervisor {
         ? await send(runtime, { method: "GET", path: `${LOGS_PATH}${encodeURIComponent(runId)}` })
         : undefined;
     if (!reply) {
-      if (runtime.alive && !runtime.failure) await Promise.race([runtime.exited, sleep(1_000)]);
+      // The runtime went away under the request (or is going): once its end is handled, whether this
+      // run is to blame (its waitUntil wedged it) is known.
+      await Promise.race([runtime.exited, sleep(1_000)]);
+      await sleep(0);
       if (track.blamed) return answer(response, failureError(runtime.failure ?? "crash", runtime));
       return json(response, 200, NO_TRACE);
     }
