@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { type BuildOptions, build, type Plugin } from "esbuild";
 import { parse } from "jsonc-parser";
@@ -43,7 +43,9 @@ export async function buildApp(options: {
 }): Promise<string> {
   const dir = lineFolder(options.outdir);
   const state = resolve(options.persistTo);
-  mkdirSync(state, { recursive: true });
+  // Programs, histories and STORE data: the line's owner's alone.
+  mkdirSync(state, { recursive: true, mode: 0o700 });
+  chmodSync(state, 0o700);
   const config = readWranglerConfig(options.configPath);
 
   const common: BuildOptions = {

@@ -1,10 +1,11 @@
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 /**
  * A folder of this dev line's own under `root` (line-<pid>), for what it generates: its configs carry
  * its ports, secret and state folder, so another dev line started from the same checkout (the tests
- * start several) must never overwrite them. Folders of dev lines that are gone are removed here.
+ * start several) must never overwrite them. Only its owner may enter it: the configs carry the line's
+ * internal secret. Folders of dev lines that are gone are removed here.
  */
 export function lineFolder(root: string): string {
   const base = resolve(root);
@@ -15,7 +16,8 @@ export function lineFolder(root: string): string {
     rmSync(join(base, entry), { recursive: true, force: true });
   }
   const dir = join(base, `line-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
   return dir;
 }
 

@@ -1,5 +1,7 @@
+import { readdirSync, statSync } from "node:fs";
 import { request } from "node:http";
 import { describe, expect, it } from "vitest";
+import { ROOT } from "../../scripts/dev-line/readme-lines.ts";
 import type { ErrorAnswer } from "../../src/base/answers.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
 
@@ -38,5 +40,15 @@ describe("the dev line's surface, as a local attacker meets it", () => {
     const put = await raw(server.origin, "PUT", "/submit");
     expect(put.status).toBe(405);
     expect(put.headers.allow).toBe("POST");
+  });
+
+  it("keeps what it generates (configs with its internal secret) in folders only its owner can enter", () => {
+    const dev = server.processes().find((process) => /scripts\/dev\.ts/.test(process.args));
+    expect(dev).toBeDefined();
+    for (const kind of ["app", "sandbox"]) {
+      const folder = `${ROOT}.wrangler/${kind}/line-${dev?.pid}`;
+      expect(statSync(folder).mode & 0o777, folder).toBe(0o700);
+      expect(readdirSync(folder).some((file) => file.endsWith(".capnp"))).toBe(true);
+    }
   });
 });
