@@ -1,7 +1,7 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
 import { ApiError, errorResponse } from "./base/errors";
-import { isRunOrigin } from "./config/origins";
+import { isRunOrigin, type ServedOn } from "./config/origins";
 import { allowedMethods } from "./request/allowed-methods";
 import { misdirected } from "./request/known-host";
 import { sameOriginWrites } from "./request/same-origin";
@@ -23,13 +23,17 @@ import type { Sandbox } from "./sandbox/sandbox";
  * with no visitor, so a page a program answers can run its scripts there without reaching ours.
  */
 export function createApp(sandboxFor: (env: Env) => Sandbox, runtimeRoutes: Hono<AppEnv> = new Hono<AppEnv>()) {
+  /** What every handler of one origin is told: which origin it serves, and where programs run. */
+  const serving = (servedOn: ServedOn): MiddlewareHandler<AppEnv> => {
+    return async (c, next) => {
+      c.set("servedOn", servedOn);
+      c.set("sandbox", sandboxFor(c.env));
+      await next();
+    };
+  };
   const playground = withErrors(
     new Hono<AppEnv>()
-      .use(async (c, next) => {
-        c.set("servedOn", "playground");
-        c.set("sandbox", sandboxFor(c.env));
-        await next();
-      })
+      .use(serving("playground"))
       .use(sameOriginWrites)
       .use(visitor)
       .route("/", pageRoutes)
@@ -39,15 +43,7 @@ export function createApp(sandboxFor: (env: Env) => Sandbox, runtimeRoutes: Hono
       .route("/", programRoutes)
       .route("/", runtimeRoutes),
   );
-  const runs = withErrors(
-    new Hono<AppEnv>()
-      .use(async (c, next) => {
-        c.set("servedOn", "runs");
-        c.set("sandbox", sandboxFor(c.env));
-        await next();
-      })
-      .route("/", runRoutes),
-  );
+  const runs = withErrors(new Hono<AppEnv>().use(serving("runs")).route("/", runRoutes));
   return {
     fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
       return misdirected(env, request) ?? (isRunOrigin(env, request) ? runs : playground).fetch(request, env, ctx);

@@ -21,3 +21,17 @@ export function decodeOrFail<S extends Schema.ConstraintDecoder<unknown>>(
     .join("; ");
   throw new ApiError(code, `Invalid ${what}: ${summary}`, { issues });
 }
+
+/**
+ * The vars and secrets a struct schema names, read from a worker's env and decoded: operator settings
+ * are input too. A bad one answers 500 internal_error naming it, rather than running with a setting
+ * nobody chose.
+ */
+export function decodeVars<S extends Schema.ConstraintDecoder<unknown> & { readonly fields: Schema.Struct.Fields }>(
+  schema: S,
+  env: object,
+  what: string,
+): S["Type"] {
+  const vars = Object.fromEntries(Object.keys(schema.fields).map((name) => [name, Reflect.get(env, name)]));
+  return decodeOrFail(schema, vars, "internal_error", what);
+}

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { tarHeader } from "../../test/support/workerd/registry";
 import { type TarEntry, TarError, TarReader } from "./tar-reader";
 
 const encoder = new TextEncoder();
@@ -7,25 +8,10 @@ const decoder = new TextDecoder();
 
 /** A header block as tar writers make them; `fields` overrides name, size, type, magic, prefix. */
 function header(fields: { name: string; size: number; type?: string; prefix?: string; gnu?: boolean }): Uint8Array {
-  const block = new Uint8Array(512);
-  const put = (offset: number, value: string) => block.set(encoder.encode(value), offset);
-  put(0, fields.name);
-  put(100, "0000644\0");
-  put(108, "0000000\0");
-  put(116, "0000000\0");
-  put(124, `${fields.size.toString(8).padStart(11, "0")}\0`);
-  put(136, "00000000000\0");
-  put(148, "        ");
-  put(156, fields.type ?? "0");
-  if (fields.gnu) put(257, "ustar  \0");
-  else {
-    put(257, "ustar\0");
-    put(263, "00");
-    if (fields.prefix) put(345, fields.prefix);
-  }
-  const sum = block.reduce((total, byte) => total + byte, 0);
-  put(148, `${sum.toString(8).padStart(6, "0")}\0 `);
-  return block;
+  return tarHeader(fields.name, fields.size, fields.type ?? "0", {
+    ...(fields.prefix ? { prefix: fields.prefix } : {}),
+    ...(fields.gnu ? { gnu: true } : {}),
+  });
 }
 
 function entry(fields: Parameters<typeof header>[0], content: Uint8Array | string = ""): Uint8Array[] {

@@ -1,5 +1,5 @@
 import { Schema } from "effect";
-import { decodeOrFail } from "../base/decode";
+import { decodeVars } from "../base/decode";
 import { oncePerEnv } from "../base/once-per-env";
 
 /**
@@ -19,12 +19,7 @@ const EgressVars = Schema.Struct({
 });
 
 export const egressPolicy = oncePerEnv((env: { EGRESS_ALLOW?: unknown; EGRESS_HEADERS?: unknown }): EgressPolicy => {
-  const vars = decodeOrFail(
-    EgressVars,
-    { EGRESS_ALLOW: env.EGRESS_ALLOW, EGRESS_HEADERS: env.EGRESS_HEADERS },
-    "internal_error",
-    "egress configuration",
-  );
+  const vars = decodeVars(EgressVars, env, "egress configuration");
   const allow = (vars.EGRESS_ALLOW ?? "")
     .split(",")
     .map((host) => host.trim().toLowerCase())

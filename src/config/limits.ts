@@ -1,5 +1,5 @@
 import { Schema } from "effect";
-import { decodeOrFail } from "../base/decode";
+import { decodeVars } from "../base/decode";
 import { oncePerEnv } from "../base/once-per-env";
 
 /** Request size limits, in bytes of UTF-8. */
@@ -44,12 +44,7 @@ const LimitVars = Schema.Struct({
 
 /** Limits handed to the Worker Loader for every run, from the RUN_CPU_MS and RUN_SUBREQUESTS vars. */
 export const runLimits = oncePerEnv((env: { RUN_CPU_MS?: unknown; RUN_SUBREQUESTS?: unknown }): RunLimits => {
-  const vars = decodeOrFail(
-    LimitVars,
-    { RUN_CPU_MS: env.RUN_CPU_MS, RUN_SUBREQUESTS: env.RUN_SUBREQUESTS },
-    "internal_error",
-    "limit configuration",
-  );
+  const vars = decodeVars(LimitVars, env, "limit configuration");
   return {
     cpuMs: vars.RUN_CPU_MS ?? DEFAULT_RUN_LIMITS.cpuMs,
     subRequests: vars.RUN_SUBREQUESTS ?? DEFAULT_RUN_LIMITS.subRequests,
@@ -75,12 +70,7 @@ const ResponseVars = Schema.Struct({
 
 export const responseLimits = oncePerEnv(
   (env: { RESPONSE_MAX_BYTES?: unknown; RESPONSE_MAX_MS?: unknown }): ResponseLimits => {
-    const vars = decodeOrFail(
-      ResponseVars,
-      { RESPONSE_MAX_BYTES: env.RESPONSE_MAX_BYTES, RESPONSE_MAX_MS: env.RESPONSE_MAX_MS },
-      "internal_error",
-      "response limit configuration",
-    );
+    const vars = decodeVars(ResponseVars, env, "response limit configuration");
     return {
       maxBytes: vars.RESPONSE_MAX_BYTES ?? DEFAULT_RESPONSE_LIMITS.maxBytes,
       maxMs: vars.RESPONSE_MAX_MS ?? DEFAULT_RESPONSE_LIMITS.maxMs,

@@ -1,5 +1,5 @@
 import { Schema } from "effect";
-import { decodeOrFail } from "../base/decode";
+import { decodeVars } from "../base/decode";
 import { oncePerEnv } from "../base/once-per-env";
 
 /**
@@ -9,11 +9,4 @@ import { oncePerEnv } from "../base/once-per-env";
  */
 const LocalVars = Schema.Struct({ SANDBOX_URL: Schema.String, INTERNAL_SECRET: Schema.String });
 
-export const localVars = oncePerEnv((env: Env) =>
-  decodeOrFail(
-    LocalVars,
-    { SANDBOX_URL: Reflect.get(env, "SANDBOX_URL"), INTERNAL_SECRET: Reflect.get(env, "INTERNAL_SECRET") },
-    "internal_error",
-    "dev line configuration",
-  ),
-);
+export const localVars = oncePerEnv((env: Env) => decodeVars(LocalVars, env, "dev line configuration"));

@@ -6,7 +6,7 @@ import type { RequestEnv } from "./request-env";
 /**
  * Per-client rate limits through the Workers Rate Limiting binding: past the configured rate, 429
  * with Retry-After. The client is CF-Connecting-IP, which Cloudflare sets and clients cannot; locally
- * (no Cloudflare in front) it is the loopback address unless the caller sends one.
+ * (no Cloudflare in front) the dev line's front drops any a client sends, so it is the loopback address.
  */
 export function rateLimit(binding: "SUBMIT_LIMITER" | "RUN_LIMITER"): MiddlewareHandler<RequestEnv> {
   return async (c, next) => {

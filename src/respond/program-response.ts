@@ -24,9 +24,9 @@ const OWN_HEADER =
   /^x-(?!promptlog-|run-id$|frame-options$|content-type-options$|xss-protection$|dns-prefetch-control$|permitted-cross-domain-policies$|download-options$|forwarded|real-ip$)[a-z0-9-]+$/;
 
 /** A redirect's target, which no browser follows from here: the program's answer, readable by API clients. */
-export const PROGRAM_LOCATION_HEADER = "x-program-location";
+const PROGRAM_LOCATION_HEADER = "x-program-location";
 
-export function allowedProgramHeaders(from: Headers): Headers {
+function allowedProgramHeaders(from: Headers): Headers {
   const headers = new Headers();
   for (const [name, value] of from) {
     if (ALLOWED.has(name) || OWN_HEADER.test(name)) headers.append(name, value);
@@ -53,14 +53,14 @@ export function programResponse(
   const headers = allowedProgramHeaders(response.headers);
   if (servedOn === "playground") headers.set("content-security-policy", "sandbox");
   headers.set("x-content-type-options", "nosniff");
-  const { body, ended } = response.body ? capped(response.body, limits) : { body: null, ended: whole() };
+  const { body, ended } = response.body
+    ? capped(response.body, limits)
+    : { body: null, ended: Promise.resolve<BodyEnd>(null) };
   return {
     response: new Response(body, { status: response.status, statusText: response.statusText, headers }),
     ended,
   };
 }
-
-const whole = (): Promise<BodyEnd> => Promise.resolve(null);
 
 /** The body, cut (the caller's stream fails) at the byte or time limit, whichever comes first. */
 function capped(source: ReadableStream<Uint8Array>, limits: ResponseLimits) {

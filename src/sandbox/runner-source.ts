@@ -9,11 +9,11 @@ import { RUN_MARKER } from "./telemetry/run-marker";
 export const RUNNER_MODULE = "promptlog-runner.js";
 
 // Shared by both runners: the error report, the warm flag (module state survives between runs of
-// one isolate), and the marker that ties this invocation's console output to the run. A module's
-// env.STORE is the run's own (the host counts each run's calls), so it is handed to run(), not kept
-// in the isolate's env. ready() is
+// one isolate), and the marker that ties this invocation's console output to the run. ready() is
 // called at submit time: loading the isolate then runs the program's top level and surfaces load
-// errors before anyone runs it, and the first run finds the isolate warm.
+// errors before anyone runs it, and the first run finds the isolate warm. A module's env.STORE is
+// the run's own (the host counts each run's calls), so it is handed to run(), not kept in the
+// isolate's env.
 const common = `
 let warm = false;
 function begin(runId) {

@@ -10,16 +10,7 @@ describe("runaway programs on the README's dev line", () => {
   const server = devLineForSuite();
   const programs: Record<string, { url: string; hash: string; code: string }> = {};
 
-  async function call(path: string, init?: RequestInit) {
-    const started = performance.now();
-    const response = await fetch(`${server.origin}${path}`, {
-      ...init,
-      headers: { cookie: server.cookie, ...init?.headers },
-      signal: AbortSignal.timeout(NEVER_HANG_MS),
-    });
-    const text = await response.text();
-    return { status: response.status, text, ms: Math.round(performance.now() - started) };
-  }
+  const call = (path: string, init?: RequestInit) => server.call(path, init, NEVER_HANG_MS);
 
   async function submit(name: string, code: string) {
     const response = await call("/submit", {

@@ -140,16 +140,7 @@ describe("sandbox runtimes stay bounded on the README's dev line", () => {
     }
   }
 
-  async function call(path: string, init?: RequestInit) {
-    const started = performance.now();
-    const response = await fetch(`${server.origin}${path}`, {
-      ...init,
-      headers: { cookie: server.cookie, ...init?.headers },
-      signal: AbortSignal.timeout(NEVER_HANG_MS),
-    });
-    const text = await response.text();
-    return { status: response.status, text, ms: Math.round(performance.now() - started) };
-  }
+  const call = (path: string, init?: RequestInit) => server.call(path, init, NEVER_HANG_MS);
 
   const run = (name: string, query = "") => call(`${urls[name] ?? ""}${query}`);
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

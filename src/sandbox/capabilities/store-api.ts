@@ -72,8 +72,9 @@ async function storeList(backend: StoreBackend): Promise<string[]> {
 /**
  * The env.STORE entrypoint for one way of reaching programs' data (this worker's Durable Objects,
  * or the app over HTTP from the local sandbox runtime). Its props name the program's own hash
- * (attenuation) and the run (each run's calls are bounded). How the data is reached stays a function outside the class, because Workers RPC
- * exposes every public method and getter of an entrypoint to the program holding it.
+ * (attenuation) and the run (each run's calls are bounded). How the data is reached stays a function
+ * outside the class, because Workers RPC exposes every public method and getter of an entrypoint to
+ * the program holding it.
  */
 export function storeEntrypoint<E>(backendFor: (env: E, caller: StoreCaller) => StoreBackend) {
   return class StoreEntrypoint extends WorkerEntrypoint<E, StoreCaller> {

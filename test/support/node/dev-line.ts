@@ -16,6 +16,11 @@ export interface SuiteServer {
   readonly cookie: string;
   /** The dev line's processes now (its process group), with their command lines. */
   processes(): { pid: number; args: string }[];
+  /**
+   * A request as the suite's visitor, read whole; it fails past `timeoutMs`, since a hang is what the
+   * runaway tests look for.
+   */
+  call(path: string, init?: RequestInit, timeoutMs?: number): Promise<{ status: number; text: string; ms: number }>;
 }
 
 /**
@@ -46,6 +51,17 @@ export function devLineForSuite(env?: Record<string, string>): SuiteServer {
     },
     processes() {
       return server?.process.pid ? groupProcesses(server.process.pid) : [];
+    },
+    async call(path, init, timeoutMs = 10_000) {
+      if (!server) throw new Error("the dev line has not started");
+      const started = performance.now();
+      const response = await fetch(`${server.origin}${path}`, {
+        ...init,
+        headers: { cookie, ...init?.headers },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await response.text();
+      return { status: response.status, text, ms: Math.round(performance.now() - started) };
     },
   };
 }

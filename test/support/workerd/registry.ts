@@ -8,8 +8,16 @@ export const REGISTRY = "https://registry.test";
 
 const encoder = new TextEncoder();
 
-/** One ustar header block for `path` (as written, no package/ added) of `size` bytes. */
-export function tarHeader(path: string, size: number, type = "0"): Uint8Array {
+/**
+ * One header block for `path` (as written, no package/ added) of `size` bytes, as tar writers make
+ * them: ustar by default (with an optional path prefix), or the old GNU magic.
+ */
+export function tarHeader(
+  path: string,
+  size: number,
+  type = "0",
+  variant: { prefix?: string; gnu?: boolean } = {},
+): Uint8Array {
   const header = new Uint8Array(512);
   const field = (offset: number, value: string) => header.set(encoder.encode(value), offset);
   field(0, path);
@@ -20,8 +28,12 @@ export function tarHeader(path: string, size: number, type = "0"): Uint8Array {
   field(136, "00000000000\0");
   field(148, "        ");
   field(156, type);
-  field(257, "ustar\0");
-  field(263, "00");
+  if (variant.gnu) field(257, "ustar  \0");
+  else {
+    field(257, "ustar\0");
+    field(263, "00");
+    if (variant.prefix) field(345, variant.prefix);
+  }
   const sum = header.reduce((total, byte) => total + byte, 0);
   field(148, `${sum.toString(8).padStart(6, "0")}\0 `);
   return header;
