@@ -3,13 +3,15 @@
 // serves the app with a plain workerd built from wrangler.jsonc. Ctrl-C (or SIGTERM) stops all of
 // it before exiting.
 import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { context, stop as stopEsbuild } from "esbuild";
-import { buildApp, readWranglerConfig } from "./app/app-build.ts";
+import { APP_SECRETS, buildApp, readWranglerConfig } from "./app/app-build.ts";
+import { AppServer } from "./app/app-server.ts";
 import { clientBuild } from "./build-client.ts";
+import { lockState } from "./dev-line/state-lock.ts";
 import { buildSandboxHost } from "./sandbox/host-build.ts";
 import { Supervisor } from "./sandbox/supervisor.ts";
-import { WorkerdProcess } from "./workerd/process.ts";
 
 const port = Number(process.env.PORT ?? "8787");
 if (!Number.isInteger(port) || port < 1 || port > 65_535) {
@@ -27,29 +29,48 @@ const runOrigin = `http://127.0.0.1:${runPort}`;
 // PERSIST_TO keeps programs and history somewhere other than .wrangler/state (the tests use their own).
 const persistTo = process.env.PERSIST_TO ?? ".wrangler/state/promptlog";
 
+// One line per state folder: refuse, with a clear message, to share it with a running line.
+mkdirSync(persistTo, { recursive: true, mode: 0o700 });
+const lock = lockState(persistTo);
+if (typeof lock === "string") {
+  console.error(lock);
+  process.exit(1);
+}
+const stateLock: { release(): void } = lock;
+
 // The workerd binary that the workerd package (wrangler's runtime) ships, run as it is.
 const workerd: string = createRequire(import.meta.url)("workerd").default;
 
-// The sandbox runtime keeps no data: a program's env.STORE calls reach the app, with this key.
+// The line's internal secret: the app, the supervisor and the sandbox runtimes answer one another
+// only with it. Like every secret it reaches the processes in their environment (workerd's
+// fromEnvironment bindings), which only their owner can read, and is never written to a file.
 const internalSecret = randomUUID();
 const supervisor = new Supervisor(
   workerd,
   await buildSandboxHost(".wrangler/sandbox", {
-    APP_URL: `http://localhost:${port}`,
-    INTERNAL_SECRET: internalSecret,
-    // The egress policy: EGRESS_ALLOW from wrangler.jsonc unless the environment sets it; the
-    // EGRESS_HEADERS secret only from the environment, never from a file in the repository.
-    EGRESS_ALLOW: process.env.EGRESS_ALLOW ?? String(readWranglerConfig().vars?.EGRESS_ALLOW ?? ""),
-    EGRESS_HEADERS: process.env.EGRESS_HEADERS ?? "{}",
+    text: {
+      APP_URL: `http://localhost:${port}`,
+      // The egress policy: EGRESS_ALLOW from wrangler.jsonc unless the environment sets it.
+      EGRESS_ALLOW: process.env.EGRESS_ALLOW ?? String(readWranglerConfig().vars?.EGRESS_ALLOW ?? ""),
+    },
+    fromEnvironment: ["INTERNAL_SECRET", "EGRESS_HEADERS"],
   }),
+  {
+    secret: internalSecret,
+    // The EGRESS_HEADERS secret only from the environment, never from a file in the repository.
+    env: { INTERNAL_SECRET: internalSecret, EGRESS_HEADERS: process.env.EGRESS_HEADERS ?? "{}" },
+  },
 );
 const sandboxUrl = await supervisor.start();
+
+// The operator's secrets the app reads (docs/configuration.md), passed on when the environment has them.
+const operatorSecrets = APP_SECRETS.filter((name) => process.env[name] !== undefined);
 
 const appConfig = await buildApp({
   outdir: ".wrangler/app",
   persistTo,
   sandboxUrl,
-  internalSecret,
+  secrets: ["INTERNAL_SECRET", ...operatorSecrets],
   // PROMPTLOG_RATE_LIMITS=off: for benchmarks, which are one client far past any sane limit.
   rateLimits: process.env.PROMPTLOG_RATE_LIMITS !== "off",
   vars: {
@@ -69,31 +90,38 @@ const client = await context(clientBuild);
 await client.rebuild();
 await client.watch();
 
-const app = new WorkerdProcess({
-  binary: workerd,
-  configPath: appConfig,
-  host: "localhost",
-  port,
-  healthPath: "/favicon.svg",
-});
+const app = new AppServer(
+  {
+    binary: workerd,
+    configPath: appConfig,
+    host: "localhost",
+    port,
+    healthPath: "/favicon.svg",
+    env: { INTERNAL_SECRET: internalSecret },
+  },
+  (reason) => {
+    console.error(`the app server stopped: ${reason}`);
+    void stop(1);
+  },
+);
 
 let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
-  await Promise.all([app.kill("stopped"), supervisor.stop(), client.dispose()]);
+  await Promise.all([app.stop(), supervisor.stop(), client.dispose()]);
+  stateLock.release();
   process.exit(code);
 }
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
-void app.exited.then(() => {
-  if (stopping) return;
-  if (app.stoppedBySignal) return void stop(0);
-  console.error(`the app server stopped: ${app.lastWords() || "no message"}`);
-  void stop(1);
-});
+// The dev process's own parent (bun, under `bun dev`) killed: nobody could stop this line any more.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void stop(0);
+}, 1_000).unref();
 
-if (await app.waitUntilReady(15_000)) {
+if (await app.waitUntilReady()) {
   console.log(
     `Promptlog is ready on http://localhost:${port}, answers also on ${runOrigin} (programs and history in ${persistTo})`,
   );

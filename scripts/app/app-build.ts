@@ -19,6 +19,9 @@ export function readWranglerConfig(path = "wrangler.jsonc"): WranglerConfig {
   return parse(readFileSync(path, "utf8")) as WranglerConfig;
 }
 
+/** Secrets the app reads when the operator sets them (wrangler secret put in production). */
+export const APP_SECRETS = ["VISITOR_KEY", "ADMIN_TOKEN"] as const;
+
 const capnpString = (value: string) => JSON.stringify(value);
 
 const LOCAL_MAIN = "src/local/app.ts";
@@ -32,7 +35,11 @@ export async function buildApp(options: {
   outdir: string;
   persistTo: string;
   sandboxUrl: string;
-  internalSecret: string;
+  /**
+   * Bindings the app reads from its process's environment (workerd's fromEnvironment): the line's
+   * internal secret and the operator's secrets. Their values are never written to a file.
+   */
+  secrets: readonly string[];
   /** Leave the rate limits out (benchmarks drive one client far past them). */
   rateLimits?: boolean;
   /** vars of wrangler.jsonc to replace (from the environment). */
@@ -87,7 +94,7 @@ export async function buildApp(options: {
       ([name, value]) => `(name = ${capnpString(name)}, json = ${capnpString(JSON.stringify(value))})`,
     ),
     `(name = "SANDBOX_URL", text = ${capnpString(options.sandboxUrl)})`,
-    `(name = "INTERNAL_SECRET", text = ${capnpString(options.internalSecret)})`,
+    ...options.secrets.map((name) => `(name = ${capnpString(name)}, fromEnvironment = ${capnpString(name)})`),
     ...(config.assets?.binding ? [`(name = ${capnpString(config.assets.binding)}, service = "public")`] : []),
     ...(options.rateLimits === false ? [] : (config.ratelimits ?? [])).map((limiter) => {
       const props = JSON.stringify({ namespace: limiter.namespace_id, ...limiter.simple });

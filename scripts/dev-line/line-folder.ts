@@ -3,9 +3,9 @@ import { join, resolve } from "node:path";
 
 /**
  * A folder of this dev line's own under `root` (line-<pid>), for what it generates: its configs carry
- * its ports, secret and state folder, so another dev line started from the same checkout (the tests
- * start several) must never overwrite them. Only its owner may enter it: the configs carry the line's
- * internal secret. Folders of dev lines that are gone are removed here.
+ * its ports and state folder, so another dev line started from the same checkout (the tests start
+ * several) must never overwrite them. Only its owner may enter it. (Secrets are not in it: they reach
+ * the processes in their environment.) Folders of dev lines that are gone are removed here.
  */
 export function lineFolder(root: string): string {
   const base = resolve(root);

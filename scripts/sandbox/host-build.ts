@@ -11,7 +11,15 @@ import { HEAP_MB } from "./limits.ts";
  * It goes in this dev line's own folder under `outdir`: the supervisor starts runtimes from it all
  * along (a lane's first, a replacement).
  */
-export async function buildSandboxHost(outdir: string, text: Record<string, string> = {}): Promise<string> {
+export async function buildSandboxHost(
+  outdir: string,
+  bindings: {
+    /** Plain text bindings, written into the config. */
+    text?: Record<string, string>;
+    /** Secrets: bound from each runtime's environment (the supervisor passes them), never written to a file. */
+    fromEnvironment?: readonly string[];
+  } = {},
+): Promise<string> {
   const dir = lineFolder(outdir);
   await build({
     entryPoints: ["src/local/sandbox-host/index.ts"],
@@ -37,8 +45,11 @@ const host :Workerd.Worker = (
   compatibilityDate = "${PROGRAM_COMPATIBILITY_DATE}",
   bindings = [
     (name = "LOADER", workerLoader = ()),
-${Object.entries(text)
+${Object.entries(bindings.text ?? {})
   .map(([name, value]) => `    (name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)}),`)
+  .join("\n")}
+${(bindings.fromEnvironment ?? [])
+  .map((name) => `    (name = ${JSON.stringify(name)}, fromEnvironment = ${JSON.stringify(name)}),`)
   .join("\n")}
   ],
   globalOutbound = "internet",

@@ -25,6 +25,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export interface LaneHost {
   readonly workerd: string;
   readonly configPath: string;
+  /** The environment every runtime gets: the secrets its config binds from it. */
+  readonly env: Record<string, string>;
+  /** What a runtime wants to see on each request: the line's secret. */
+  readonly headers: Record<string, string>;
   /** The supervisor is stopping: start nothing, replace nothing. */
   stopping(): boolean;
   /** Called once for every runtime the lane spawns, before it serves. */
@@ -110,7 +114,8 @@ export class Lane {
           healthPath: HEALTH_PATH,
           dataLimitMb: DATA_LIMIT_MB,
           // Tells the lanes apart in `ps e` and /proc/<pid>/environ (the tests and benchmarks read it).
-          env: { [LANE_ENV]: this.name },
+          env: { ...this.host.env, [LANE_ENV]: this.name },
+          healthHeaders: this.host.headers,
           onAllocationFailure: () => this.allocationFailed(runtime),
         });
         this.spawned.add(runtime);

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import {
   createServer,
   request as httpRequest,
@@ -8,7 +9,14 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiError } from "../../src/base/errors.ts";
-import { EXECUTE_PATH, LOGS_PATH, OUTCOME_HEADER, PREPARE_PATH, PROGRAM_HEADER } from "../../src/local/protocol.ts";
+import {
+  EXECUTE_PATH,
+  INTERNAL_SECRET_HEADER,
+  LOGS_PATH,
+  OUTCOME_HEADER,
+  PREPARE_PATH,
+  PROGRAM_HEADER,
+} from "../../src/local/protocol.ts";
 import type { Failure } from "../workerd/process.ts";
 import { Lane, type LaneHost, log, type SandboxRuntime } from "./lane.ts";
 import { DATA_LIMIT_MB, LANES, type LaneName, LINGER_MS, WATCH_EVERY_MS, WEDGE_MS, WEDGE_SLACK_MS } from "./limits.ts";
@@ -116,10 +124,22 @@ export class Supervisor {
   private stopping = false;
   private warnedUnbounded = false;
 
-  constructor(workerd: string, configPath: string) {
+  private readonly secret: Buffer;
+  private readonly headers: Record<string, string>;
+
+  /**
+   * `secret`: the dev line's internal secret. The supervisor answers only requests that carry it (the
+   * app's), and its runtimes only the supervisor's; `env` reaches every runtime (the secrets its
+   * config binds from the environment).
+   */
+  constructor(workerd: string, configPath: string, options: { secret: string; env: Record<string, string> }) {
+    this.secret = Buffer.from(options.secret);
+    this.headers = { [INTERNAL_SECRET_HEADER]: options.secret };
     const host: LaneHost = {
       workerd,
       configPath,
+      env: options.env,
+      headers: this.headers,
       stopping: () => this.stopping,
       spawned: (runtime, lane) => {
         void runtime.exited.then(() => this.ended(runtime, lane));
@@ -207,6 +227,12 @@ export class Supervisor {
   }
 
   private forward(request: IncomingMessage, response: ServerResponse) {
+    // Any local process, and any page the machine's browser opens, can reach this port.
+    if (!this.fromApp(request)) {
+      request.resume();
+      response.writeHead(403, { "content-type": "text/plain" });
+      return response.end("forbidden");
+    }
     const path = request.url ?? "/";
     if (request.method === "GET" && path.startsWith(LOGS_PATH)) {
       let runId: string;
@@ -219,6 +245,14 @@ export class Supervisor {
     }
     const kind = path === EXECUTE_PATH ? "execute" : path === PREPARE_PATH ? "prepare" : undefined;
     return this.forwardRun(request, response, kind);
+  }
+
+  /** Whether the request carries the line's secret, compared in constant time. */
+  private fromApp(request: IncomingMessage): boolean {
+    const presented = request.headers[INTERNAL_SECRET_HEADER];
+    if (typeof presented !== "string") return false;
+    const given = Buffer.from(presented);
+    return given.byteLength === this.secret.byteLength && timingSafeEqual(given, this.secret);
   }
 
   /** A run (or a prepare) goes to its program's lane; a program refused outright gets its error at once. */
@@ -392,7 +426,11 @@ export class Supervisor {
     const runtime = track.runtime;
     const reply =
       runtime.alive && !runtime.failure
-        ? await send(runtime, { method: "GET", path: `${LOGS_PATH}${encodeURIComponent(runId)}` })
+        ? await send(runtime, {
+            method: "GET",
+            path: `${LOGS_PATH}${encodeURIComponent(runId)}`,
+            headers: this.headers,
+          })
         : undefined;
     if (!reply) {
       // The runtime went away under the request (or is going): once its end is handled, whether this
@@ -422,7 +460,11 @@ export class Supervisor {
   private async askTrace(track: Track) {
     if (track.runId === undefined) return;
     track.traceAsked = true;
-    const reply = await send(track.runtime, { method: "GET", path: `${LOGS_PATH}${encodeURIComponent(track.runId)}` });
+    const reply = await send(track.runtime, {
+      method: "GET",
+      path: `${LOGS_PATH}${encodeURIComponent(track.runId)}`,
+      headers: this.headers,
+    });
     if (reply) this.traced(track, reply);
   }
 
@@ -430,7 +472,9 @@ export class Supervisor {
   private async traceFromAny(runId: string, response: ServerResponse) {
     const path = `${LOGS_PATH}${encodeURIComponent(runId)}`;
     const serving = Object.values(this.lanes).flatMap((lane) => (lane.serving ? [lane.serving] : []));
-    const replies = await Promise.all(serving.map((runtime) => send(runtime, { method: "GET", path })));
+    const replies = await Promise.all(
+      serving.map((runtime) => send(runtime, { method: "GET", path, headers: this.headers })),
+    );
     const found = replies.find(
       (reply) => reply?.status === 200 && !reply.body.toString().startsWith('{"console":null'),
     );

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { Agent, get } from "node:http";
 import { RUN_MARKER } from "../../src/sandbox/telemetry/run-marker.ts";
+import { lifeline } from "./lifeline.ts";
 import { dataLimitMib, memoryMib } from "./rss.ts";
 
 /** Why a runtime's runs ended without an answer; decides the error its callers get. */
@@ -31,8 +32,14 @@ export interface WorkerdOptions {
   readonly dataLimitMb?: number;
   /** Called when workerd prints that an allocation failed (at that bound, or a program's own too large). */
   readonly onAllocationFailure?: () => void;
-  /** Added to the process's environment (workerd ignores it): a label for `ps e` and /proc/<pid>/environ. */
+  /**
+   * Added to the process's environment: labels for `ps e` and /proc/<pid>/environ, and the secrets its
+   * config binds with `fromEnvironment` (only the process's owner can read its environment; a config
+   * file is easier to leak).
+   */
   readonly env?: Record<string, string>;
+  /** Sent with every health check: a runtime that answers only its own line wants the line's secret. */
+  readonly healthHeaders?: Record<string, string>;
 }
 
 /**
@@ -49,11 +56,13 @@ export class WorkerdProcess {
   readonly port: number;
   private readonly host: string;
   private readonly healthPath: string;
+  private readonly healthHeaders: Record<string, string>;
 
   constructor(options: WorkerdOptions) {
     this.port = options.port;
     this.host = options.host;
     this.healthPath = options.healthPath;
+    this.healthHeaders = options.healthHeaders ?? {};
     const args = [
       "serve",
       options.configPath,
@@ -88,7 +97,10 @@ export class WorkerdProcess {
       process.stderr.write(chunk);
       if (ALLOCATION_FAILED.test(recent)) options.onAllocationFailure?.();
     });
+    // Should this process die (even by SIGKILL), the child dies with it instead of holding its port.
+    const cut = lifeline(this.child);
     this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
+    void this.exited.then(cut);
     void this.exited.then(() => {
       this.failure ??= DIED_OF_MEMORY.test(this.stderr) ? "memory" : "crash";
       this.agent.destroy();
@@ -136,7 +148,14 @@ export class WorkerdProcess {
   probe(timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {
       const request = get(
-        { host: this.host, port: this.port, path: this.healthPath, agent: false, timeout: timeoutMs },
+        {
+          host: this.host,
+          port: this.port,
+          path: this.healthPath,
+          headers: this.healthHeaders,
+          agent: false,
+          timeout: timeoutMs,
+        },
         (response) => {
           response.resume();
           const ok = response.statusCode === 200;

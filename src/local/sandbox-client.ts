@@ -6,7 +6,15 @@ import { runLimits } from "../config/limits";
 import type { RunTrace, Sandbox } from "../sandbox/sandbox";
 import { encodeRun } from "./envelope";
 import { localVars } from "./local-vars";
-import { EXECUTE_PATH, LOGS_PATH, OUTCOME_HEADER, PREPARE_PATH, PROGRAM_HEADER, WARM_HEADER } from "./protocol";
+import {
+  EXECUTE_PATH,
+  INTERNAL_SECRET_HEADER,
+  LOGS_PATH,
+  OUTCOME_HEADER,
+  PREPARE_PATH,
+  PROGRAM_HEADER,
+  WARM_HEADER,
+} from "./protocol";
 
 /** Our own JSON error, as the local sandbox runtime or its supervisor answers it. */
 const SandboxError = Schema.Struct({
@@ -25,11 +33,16 @@ const SandboxError = Schema.Struct({
  * page) never goes down with it. Runs travel to it over loopback HTTP (./envelope.ts).
  */
 export const localSandbox = oncePerEnv((env: Env): Sandbox => {
-  const { SANDBOX_URL } = localVars(env);
+  const { SANDBOX_URL, INTERNAL_SECRET } = localVars(env);
   const limits = runLimits(env);
   const at = (path: string) => new URL(path, SANDBOX_URL);
   // A program's 3xx is its answer: no hop of ours follows it (a 307 would run the program again).
-  const call = (path: string, init: RequestInit = {}) => fetch(at(path), { ...init, redirect: "manual" });
+  // The supervisor and its runtimes answer only requests with the line's secret.
+  const call = (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set(INTERNAL_SECRET_HEADER, INTERNAL_SECRET);
+    return fetch(at(path), { ...init, headers, redirect: "manual" });
+  };
   return {
     canRun: true,
 

@@ -6,18 +6,11 @@ import { ApiError } from "../base/errors";
 import { Hash } from "../base/schemas";
 import { programDataFor } from "../sandbox/capabilities/program-data";
 import { StoreOp } from "../sandbox/capabilities/store-api";
+import { hasInternalSecret } from "./internal-secret";
 import { localVars } from "./local-vars";
-import { INTERNAL_SECRET_HEADER, STORE_PATH } from "./protocol";
+import { STORE_PATH } from "./protocol";
 
 const StoreRequest = Schema.Struct({ hash: Hash, runId: Schema.String, request: StoreOp });
-
-/** Whether the caller holds the dev line's internal secret; compared in constant time. */
-function isInternal(secret: string, presented: string | undefined): boolean {
-  if (!secret || !presented) return false;
-  const a = new TextEncoder().encode(secret);
-  const b = new TextEncoder().encode(presented);
-  return a.byteLength === b.byteLength && crypto.subtle.timingSafeEqual(a, b);
-}
 
 /**
  * The one route only the local sandbox runtime may call: it keeps no data itself, so env.STORE of a
@@ -25,7 +18,7 @@ function isInternal(secret: string, presented: string | undefined): boolean {
  * exist.
  */
 export const storeRelay = new Hono<AppEnv>().post(STORE_PATH, async (c) => {
-  if (!isInternal(localVars(c.env).INTERNAL_SECRET, c.req.header(INTERNAL_SECRET_HEADER))) {
+  if (!hasInternalSecret(localVars(c.env).INTERNAL_SECRET, c.req.raw)) {
     throw new ApiError("route_not_found", `No route for POST ${STORE_PATH}.`);
   }
   const { hash, runId, request } = decodeOrFail(StoreRequest, await c.req.json(), "invalid_request", "store request");

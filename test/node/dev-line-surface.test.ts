@@ -1,9 +1,17 @@
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { request } from "node:http";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/dev-line/readme-lines.ts";
 import type { ErrorAnswer } from "../../src/base/answers.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
+import { environOf, listeningPorts } from "../support/node/processes.ts";
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
 
 /** A raw request, so Host and the method are exactly what an attacker sends. */
 function raw(origin: string, method: string, path: string, headers: Record<string, string> = {}) {
@@ -42,7 +50,63 @@ describe("the dev line's surface, as a local attacker meets it", () => {
     expect(put.headers.allow).toBe("POST");
   });
 
-  it("keeps what it generates (configs with its internal secret) in folders only its owner can enter", () => {
+  it("writes no secret to a file: its processes get them in their environment, which only their owner reads", () => {
+    const processes = server.processes();
+    const app = processes.find((process) => /workerd serve .*app\.capnp/.test(process.args));
+    const sandbox = processes.find((process) => /workerd serve .*sandbox\.capnp/.test(process.args));
+    expect(app && sandbox).toBeTruthy();
+    const secret = environOf(app?.pid ?? 0).INTERNAL_SECRET ?? "";
+    expect(secret).toMatch(/^[0-9a-f-]{36}$/);
+    expect(environOf(sandbox?.pid ?? 0).INTERNAL_SECRET).toBe(secret);
+    const dev = processes.find((process) => /scripts\/dev\.ts/.test(process.args));
+    const files = ["app", "sandbox"].flatMap((kind) => filesUnder(`${ROOT}.wrangler/${kind}/line-${dev?.pid}`));
+    expect(files.some((file) => file.endsWith("app.capnp"))).toBe(true);
+    for (const file of files) expect(readFileSync(file, "latin1").includes(secret), file).toBe(false);
+    const capnp = readFileSync(files.find((file) => file.endsWith("app.capnp")) ?? "", "utf8");
+    expect(capnp).toContain('(name = "INTERNAL_SECRET", fromEnvironment = "INTERNAL_SECRET")');
+    // Nor does anyone else's process see it on a command line.
+    for (const process of processes) expect(process.args.includes(secret)).toBe(false);
+  });
+
+  it("answers on its internal ports (supervisor, sandbox runtimes) only requests with the line's secret", async () => {
+    const processes = server.processes();
+    const publicPorts = [server.origin, server.runOrigin].map((origin) => Number(new URL(origin).port));
+    const internal = processes.flatMap((process) =>
+      listeningPorts(process.pid)
+        .filter((port) => !publicPorts.includes(port))
+        .map((port) => ({ port, args: process.args })),
+    );
+    // The supervisor (in the dev process) and at least the probation lane's runtime.
+    expect(internal.some(({ args }) => /scripts\/dev\.ts/.test(args))).toBe(true);
+    expect(internal.some(({ args }) => /sandbox\.capnp/.test(args))).toBe(true);
+    for (const { port, args } of internal) {
+      const origin = `http://127.0.0.1:${port}`;
+      for (const [method, path] of [
+        ["GET", "/health"],
+        ["GET", "/logs/some-run"],
+        ["POST", "/execute"],
+        ["POST", "/prepare"],
+      ] as const) {
+        const answer = await raw(origin, method, path, { "x-promptlog-program": "ab".repeat(32) });
+        expect(answer.status, `${method} ${path} on ${port} (${args})`).toBe(403);
+        const forged = await raw(origin, method, path, { "x-promptlog-internal": "0".repeat(36) });
+        expect(forged.status, `${method} ${path} on ${port} with a wrong secret`).toBe(403);
+      }
+    }
+    // With the secret (as the line itself sends it) a runtime answers: the check is what refused.
+    const app = processes.find((process) => /workerd serve .*app\.capnp/.test(process.args));
+    const secret = environOf(app?.pid ?? 0).INTERNAL_SECRET ?? "";
+    const runtime = internal.find(({ args }) => /sandbox\.capnp/.test(args));
+    const health = await raw(`http://127.0.0.1:${runtime?.port}`, "GET", "/health", { "x-promptlog-internal": secret });
+    expect(health.status).toBe(200);
+  });
+
+  it("keeps the app's STORE relay closed to callers without the secret", async () => {
+    const store = await raw(server.origin, "POST", "/internal/store", { "content-type": "application/json" });
+    expect(store.status).toBe(404);
+  });
+
+  it("keeps what it generates in folders only its owner can enter", () => {
     const dev = server.processes().find((process) => /scripts\/dev\.ts/.test(process.args));
     expect(dev).toBeDefined();
     for (const kind of ["app", "sandbox"]) {

@@ -6,6 +6,7 @@ import { execute, type IsolateReuse, ProgramError, prepare } from "../../sandbox
 import { runTailEntrypoint } from "../../sandbox/telemetry/run-tail";
 import { isolateId } from "../../sandbox/worker-code";
 import { decodeRun } from "../envelope";
+import { hasInternalSecret } from "../internal-secret";
 import {
   EXECUTE_PATH,
   HEALTH_PATH,
@@ -88,6 +89,8 @@ function answer(response: Response, outcome: "ok" | "error", warm?: boolean): Re
 
 export default {
   async fetch(request: Request, env: HostEnv): Promise<Response> {
+    // Every local process can reach this port: only the dev line's own supervisor is answered.
+    if (!hasInternalSecret(env.INTERNAL_SECRET, request)) return new Response("forbidden", { status: 403 });
     const { pathname } = new URL(request.url);
     if (pathname === HEALTH_PATH) return new Response("ok");
     if (pathname.startsWith(LOGS_PATH)) {
