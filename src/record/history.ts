@@ -1,4 +1,4 @@
-import type { HistoryEntry } from "../base/answers";
+import type { HistoryEntry, RunConsole } from "../base/answers";
 import type { ErrorBody } from "../base/errors";
 import type { RunTrace, Sandbox } from "../sandbox/sandbox";
 import { EMPTY_CONSOLE } from "../sandbox/telemetry/console-capture";
@@ -9,10 +9,19 @@ export function historyOf(env: Env, visitorId: string) {
 }
 
 /**
- * Records a run after its answer has gone out, so history never slows a run down: first the run
- * itself, once its body has ended (a body cut at a limit makes the run limit_exceeded), then its
- * console once the sandbox's tail has delivered it. A failed write is logged, never turned into a
- * failed run. A run that never reached an isolate has no console to wait for.
+ * How long a run's record waits for its console, so that the run costs its visitor's history one
+ * write: a run's tail arrives within milliseconds of its end. A run still going after that (its
+ * waitUntil) is recorded without it, and its console follows in a second write.
+ */
+const TRACE_WAIT_MS = 1_000;
+
+const NO_TRACE: RunTrace = { console: null, egress: [] };
+
+/**
+ * Records a run after its answer has gone out, so history never slows a run down: once its body
+ * has ended (a body cut at a limit makes the run limit_exceeded), with its console once the
+ * sandbox's tail has delivered it. A failed write is logged, never turned into a failed run. A run
+ * that never reached an isolate has no console to wait for.
  */
 export function recordRun(
   env: Env,
@@ -30,16 +39,32 @@ export function recordRun(
     (async () => {
       const error = (await ended) ?? failure;
       const entry = { ...run, outcome: outcomeOf(error?.code) };
-      await history.record(entry, error, reachedIsolate ? null : EMPTY_CONSOLE);
-      if (!reachedIsolate) return;
-      const trace = await sandbox.trace(entry.id).catch((): RunTrace => ({ console: null, egress: [] }));
-      // A console that never arrives (the runtime was replaced under the run) is marked incomplete.
+      if (!reachedIsolate) return history.record(entry, error, EMPTY_CONSOLE);
+      const tracing = sandbox.trace(entry.id).catch(() => NO_TRACE);
+      const early = await Promise.race([tracing, sleep(TRACE_WAIT_MS)]);
+      if (early) {
+        // A run that passed a limit after it answered (its waitUntil) has that limit as its outcome.
+        const late = early.error ?? null;
+        const outcome = late ? outcomeOf(late.code) : entry.outcome;
+        return history.record({ ...entry, outcome }, late ?? error, consoleOf(early), early.egress);
+      }
+      await history.record(entry, error, null);
+      const trace = await tracing;
       await history.attachTrace(
         entry.id,
-        trace.console ?? { ...EMPTY_CONSOLE, truncated: true },
+        consoleOf(trace),
         trace.egress,
         trace.error ? { error: trace.error, outcome: outcomeOf(trace.error.code) } : null,
       );
     })().catch((failure: unknown) => console.error("history write failed", failure)),
   );
+}
+
+/** A console that never arrives (the runtime was replaced under the run) is marked incomplete. */
+function consoleOf(trace: RunTrace): RunConsole {
+  return trace.console ?? { ...EMPTY_CONSOLE, truncated: true };
+}
+
+function sleep(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms));
 }

@@ -36,12 +36,18 @@ export class PromptLog extends DurableObject<Env> {
   }
 
   /**
-   * Records a run as soon as it has answered; its console and egress follow through attachTrace.
+   * Records a run once it has answered, with its console and egress when they are known (else they
+   * follow through attachTrace).
    * A run moves the object's end to HISTORY_RETENTION_DAYS from now.
    */
-  async record(entry: HistoryEntry, error: RunRecord["error"], console: RunConsole | null): Promise<void> {
+  async record(
+    entry: HistoryEntry,
+    error: RunRecord["error"],
+    console: RunConsole | null,
+    egress: EgressEntry[] = [],
+  ): Promise<void> {
     const sql = this.ctx.storage.sql;
-    const detail: Detail = { console, error };
+    const detail: Detail = { console, egress, error };
     sql.exec(
       "INSERT INTO run (id, prompt, hash, status, outcome, duration_ms, cold, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       entry.id,
