@@ -98,6 +98,8 @@ const app = new AppServer(
     port,
     healthPath: "/favicon.svg",
     env: { INTERNAL_SECRET: internalSecret },
+    // APP_INSPECTOR_PORT: the app's workerd opens its inspector there (docs/local-runtime.md, profiling).
+    ...(process.env.APP_INSPECTOR_PORT ? { inspectorPort: Number(process.env.APP_INSPECTOR_PORT) } : {}),
   },
   (reason) => {
     console.error(`the app server stopped: ${reason}`);

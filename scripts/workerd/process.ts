@@ -38,6 +38,8 @@ export interface WorkerdOptions {
    * file is easier to leak).
    */
   readonly env?: Record<string, string>;
+  /** Opens workerd's inspector (Chrome DevTools protocol) on this loopback port: for profiling. */
+  readonly inspectorPort?: number;
   /** Sent with every health check: a runtime that answers only its own line wants the line's secret. */
   readonly healthHeaders?: Record<string, string>;
 }
@@ -69,6 +71,7 @@ export class WorkerdProcess {
       "--experimental",
       "--socket-addr",
       `http=${options.host}:${options.port}`,
+      ...(options.inspectorPort ? ["--inspector-addr", `127.0.0.1:${options.inspectorPort}`] : []),
     ];
     // The shell sets the limit on itself and becomes workerd (exec): the same process, so its pid, RSS
     // and signals are workerd's. `ulimit -d` counts KiB. Should the shell refuse (a lower hard limit

@@ -2,6 +2,7 @@ import type { HistoryEntry, RunConsole } from "../base/answers";
 import type { ErrorBody } from "../base/errors";
 import type { RunTrace, Sandbox } from "../sandbox/sandbox";
 import { EMPTY_CONSOLE } from "../sandbox/telemetry/console-capture";
+import { addToHistory } from "./history-batch";
 import { outcomeOf } from "./outcome";
 
 export function historyOf(env: Env, visitorId: string) {
@@ -20,8 +21,9 @@ const NO_TRACE: RunTrace = { console: null, egress: [] };
 /**
  * Records a run after its answer has gone out, so history never slows a run down: once its body
  * has ended (a body cut at a limit makes the run limit_exceeded), with its console once the
- * sandbox's tail has delivered it. A failed write is logged, never turned into a failed run. A run
- * that never reached an isolate has no console to wait for.
+ * sandbox's tail has delivered it, in a batch with the visitor's other runs (history-batch.ts). A
+ * failed write is logged, never turned into a failed run. A run that never reached an isolate has no
+ * console to wait for.
  */
 export function recordRun(
   env: Env,
@@ -39,16 +41,18 @@ export function recordRun(
     (async () => {
       const error = (await ended) ?? failure;
       const entry = { ...run, outcome: outcomeOf(error?.code) };
-      if (!reachedIsolate) return history.record(entry, error, EMPTY_CONSOLE);
+      if (!reachedIsolate) return addToHistory(history, visitorId, { entry, error, console: EMPTY_CONSOLE });
       const tracing = sandbox.trace(entry.id).catch(() => NO_TRACE);
       const early = await Promise.race([tracing, sleep(TRACE_WAIT_MS)]);
       if (early) {
         // A run that passed a limit after it answered (its waitUntil) has that limit as its outcome.
         const late = early.error ?? null;
         const outcome = late ? outcomeOf(late.code) : entry.outcome;
-        return history.record({ ...entry, outcome }, late ?? error, consoleOf(early), early.egress);
+        const recorded = { entry: { ...entry, outcome }, error: late ?? error, console: consoleOf(early) };
+        return addToHistory(history, visitorId, { ...recorded, egress: early.egress });
       }
-      await history.record(entry, error, null);
+      // Its console follows, and must find the run: this one is written on its own, at once.
+      await history.record([{ entry, error, console: null }]);
       const trace = await tracing;
       await history.attachTrace(
         entry.id,

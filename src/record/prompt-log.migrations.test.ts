@@ -142,7 +142,7 @@ async function expectWorking(log: PromptLog) {
     cold: false,
     at: "2026-11-02T00:00:00.000Z",
   } as const;
-  await log.record(entry, null, null);
+  await log.record([{ entry, error: null, console: null }]);
   expect(log.list()[0]).toEqual(entry);
   expect(log.get("run-new")).toMatchObject({ ...entry, consoleReady: false, egress: [], error: null });
 }

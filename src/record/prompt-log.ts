@@ -25,6 +25,14 @@ interface Detail {
 
 const DAY_MS = 86_400_000;
 
+/** One run as the app records it. */
+export interface NewRun {
+  readonly entry: HistoryEntry;
+  readonly error: RunRecord["error"];
+  readonly console: RunConsole | null;
+  readonly egress?: EgressEntry[];
+}
+
 /** One visitor's recent runs, newest first, with each run's full record; one object per visitor. */
 export class PromptLog extends DurableObject<Env> {
   /** When this history ends, as this instance last set it (a new instance sets it afresh). */
@@ -36,30 +44,28 @@ export class PromptLog extends DurableObject<Env> {
   }
 
   /**
-   * Records a run once it has answered, with its console and egress when they are known (else they
-   * follow through attachTrace).
-   * A run moves the object's end to HISTORY_RETENTION_DAYS from now.
+   * Records runs once they have answered, with their console and egress when they are known (else
+   * they follow through attachTrace). The app sends a visitor's runs in batches (history.ts): one
+   * request and one storage commit for many runs. A run moves the object's end to
+   * HISTORY_RETENTION_DAYS from now.
    */
-  async record(
-    entry: HistoryEntry,
-    error: RunRecord["error"],
-    console: RunConsole | null,
-    egress: EgressEntry[] = [],
-  ): Promise<void> {
+  async record(runs: readonly NewRun[]): Promise<void> {
     const sql = this.ctx.storage.sql;
-    const detail: Detail = { console, egress, error };
-    sql.exec(
-      "INSERT INTO run (id, prompt, hash, status, outcome, duration_ms, cold, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      entry.id,
-      entry.prompt,
-      entry.hash,
-      entry.status,
-      entry.outcome,
-      entry.durationMs,
-      entry.cold === null ? null : Number(entry.cold),
-      entry.at,
-      JSON.stringify(detail),
-    );
+    for (const { entry, error, console, egress = [] } of runs) {
+      const detail: Detail = { console, egress, error };
+      sql.exec(
+        "INSERT INTO run (id, prompt, hash, status, outcome, duration_ms, cold, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        entry.id,
+        entry.prompt,
+        entry.hash,
+        entry.status,
+        entry.outcome,
+        entry.durationMs,
+        entry.cold === null ? null : Number(entry.cold),
+        entry.at,
+        JSON.stringify(detail),
+      );
+    }
     sql.exec("DELETE FROM run WHERE seq NOT IN (SELECT seq FROM run ORDER BY seq DESC LIMIT ?)", HISTORY_SIZE);
     // Moving the end once a day is enough (a history ends 30 to 31 days after its last run), and
     // spares most runs a second storage write.
