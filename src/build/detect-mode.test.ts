@@ -10,10 +10,15 @@ describe("detectMode", () => {
     expect(await detectMode("export default async function (request) { return new Response('x'); }")).toBe("module");
   });
 
-  it("takes code without a default export for a snippet", async () => {
+  it("takes code that exports only functions or classes (to call over RPC) for a module", async () => {
+    expect(await detectMode("export const a = 1;\nexport function b() {}")).toBe("module");
+    expect(await detectMode("export async function add(a, b) { return a + b; }")).toBe("module");
+    expect(await detectMode("export class Greeter { hi() {} }")).toBe("module");
+  });
+
+  it("takes code without exports for a snippet", async () => {
     expect(await detectMode('result = "hello";')).toBe("snippet");
     expect(await detectMode("")).toBe("snippet");
-    expect(await detectMode("export const a = 1;\nexport function b() {}")).toBe("snippet");
   });
 
   it("does not count export default inside a snippet's strings or comments", async () => {
