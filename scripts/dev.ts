@@ -3,12 +3,14 @@
 // serves the app with a plain workerd built from wrangler.jsonc. Ctrl-C (or SIGTERM) stops all of
 // it before exiting.
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { cpSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { context, stop as stopEsbuild } from "esbuild";
+import { join, resolve } from "node:path";
+import { build, context, stop as stopEsbuild } from "esbuild";
 import { APP_SECRETS, buildApp, readWranglerConfig } from "./app/app-build.ts";
 import { AppServer } from "./app/app-server.ts";
-import { clientBuild } from "./build-client.ts";
+import { type ClientTarget, clientBuild } from "./build-client.ts";
+import { lineFolder } from "./dev-line/line-folder.ts";
 import { lockState } from "./dev-line/state-lock.ts";
 import { buildSandboxHost } from "./sandbox/host-build.ts";
 import { Supervisor } from "./sandbox/supervisor.ts";
@@ -66,8 +68,24 @@ const sandboxUrl = await supervisor.start();
 // The operator's secrets the app reads (docs/configuration.md), passed on when the environment has them.
 const operatorSecrets = APP_SECRETS.filter((name) => process.env[name] !== undefined);
 
-const appConfig = await buildApp({
+// The line's own client build, in its own folder with the checked-in static files beside it: two
+// lines from one checkout never share build outputs (nor does a line share the release build).
+const lineDir = lineFolder(".wrangler/app");
+const publicDir = join(lineDir, "public");
+const releaseAssets = resolve("public/assets");
+cpSync("public", publicDir, { recursive: true, filter: (path) => !resolve(path).startsWith(releaseAssets) });
+const clientTarget: ClientTarget = {
+  outdir: join(publicDir, "assets"),
+  manifest: join(lineDir, "assets.ts"),
+  clean: false,
+  // An edit to the client names new files: the app bundles the new manifest and starts again.
+  onManifestChange: () => void rebuildApp(),
+};
+await build(clientBuild(clientTarget));
+
+const buildOptions: Parameters<typeof buildApp>[0] = {
   outdir: ".wrangler/app",
+  client: { publicDir, manifest: clientTarget.manifest },
   persistTo,
   sandboxUrl,
   secrets: ["INTERNAL_SECRET", ...operatorSecrets],
@@ -77,18 +95,25 @@ const appConfig = await buildApp({
     NPM_REGISTRY: process.env.NPM_REGISTRY,
     RESPONSE_MAX_BYTES: process.env.RESPONSE_MAX_BYTES,
     RESPONSE_MAX_MS: process.env.RESPONSE_MAX_MS,
+    REQUIRE_TOKEN: process.env.REQUIRE_TOKEN,
     RUN_ORIGIN: runOrigin,
     // Only the names this line was opened on: a page on another name for this machine reaches nothing.
     PLAYGROUND_HOSTS: `localhost:${port}`,
   },
   runPort,
-});
+};
+const appConfig = await buildApp(buildOptions);
 // esbuild's service keeps what it built: after the app's bundle (the worker bundler's WebAssembly
 // among it) it held ~200 MiB. The client watch starts a fresh service that holds only the client.
 await stopEsbuild();
-const client = await context(clientBuild);
-await client.rebuild();
+// Watching starts with a build of its own, in the background; the same files, so nothing reloads.
+const client = await context(clientBuild(clientTarget));
 await client.watch();
+
+async function rebuildApp() {
+  await buildApp(buildOptions);
+  if (await app.reload()) console.log("the page's code changed: the app serves the new build");
+}
 
 const app = new AppServer(
   {

@@ -1,4 +1,4 @@
-import type { RequestEnv } from "./request/request-env";
+import type { AuthEnv } from "./request/auth-caller";
 import type { Sandbox } from "./sandbox/sandbox";
 
 /**
@@ -6,6 +6,6 @@ import type { Sandbox } from "./sandbox/sandbox";
  * `wrangler types` into worker-configuration.d.ts), the visitor the request belongs to, and the
  * sandbox that the entry module chose for this runtime.
  */
-export interface AppEnv extends RequestEnv {
-  Variables: RequestEnv["Variables"] & { sandbox: Sandbox };
+export interface AppEnv extends AuthEnv {
+  Variables: AuthEnv["Variables"] & { sandbox: Sandbox };
 }

@@ -3,14 +3,22 @@ import type { AppEnv } from "./app-env";
 import { ApiError, errorResponse } from "./base/errors";
 import { isRunOrigin, type ServedOn } from "./config/origins";
 import { allowedMethods } from "./request/allowed-methods";
+import { bearerAuth } from "./request/auth-bearer";
+import { requireToken } from "./request/auth-required";
 import { misdirected } from "./request/known-host";
 import { sameOriginWrites } from "./request/same-origin";
 import { visitor } from "./request/visitor";
+import { adminRoutes } from "./routes/admin";
+import { callRoutes } from "./routes/call";
+import { executeRoutes } from "./routes/execute";
 import { historyRoutes } from "./routes/history";
+import { mcpRoutes } from "./routes/mcp";
+import { openApiRoutes } from "./routes/openapi";
 import { pageRoutes } from "./routes/pages";
 import { programRoutes } from "./routes/programs";
 import { runRoutes } from "./routes/run";
 import { submitRoutes } from "./routes/submit";
+import { tokenRoutes } from "./routes/tokens";
 import type { Sandbox } from "./sandbox/sandbox";
 
 /**
@@ -34,16 +42,29 @@ export function createApp(sandboxFor: (env: Env) => Sandbox, runtimeRoutes: Hono
   const playground = withErrors(
     new Hono<AppEnv>()
       .use(serving("playground"))
+      // Who is calling, first: a bearer token exempts its request from the same-origin check and
+      // from the visitor cookie; REQUIRE_TOKEN then needs one of them (auth-required.ts).
+      .use(bearerAuth)
       .use(sameOriginWrites)
       .use(visitor)
+      // The runtime's own routes (bun dev's /internal/store) carry their own secret: before requireToken.
+      .route("/", runtimeRoutes)
+      .use(requireToken("playground"))
       .route("/", pageRoutes)
+      .route("/", openApiRoutes)
+      .route("/", tokenRoutes)
+      .route("/", adminRoutes)
       .route("/", submitRoutes)
       .route("/", runRoutes)
       .route("/", historyRoutes)
       .route("/", programRoutes)
-      .route("/", runtimeRoutes),
+      .route("/", executeRoutes)
+      .route("/", callRoutes)
+      .route("/", mcpRoutes),
   );
-  const runs = withErrors(new Hono<AppEnv>().use(serving("runs")).route("/", runRoutes));
+  const runs = withErrors(
+    new Hono<AppEnv>().use(serving("runs")).use(bearerAuth).use(requireToken("runs")).route("/", runRoutes),
+  );
   return {
     fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
       return misdirected(env, request) ?? (isRunOrigin(env, request) ? runs : playground).fetch(request, env, ctx);

@@ -3,6 +3,7 @@ import { workerLoaderSandbox } from "./sandbox/worker-loader";
 
 /** The worker Cloudflare runs (wrangler.jsonc, wrangler.prod.jsonc): programs run in its Worker Loader. */
 export {
+  ApiTokens,
   EgressGateway,
   ProgramData,
   ProgramStore,
@@ -10,6 +11,7 @@ export {
   RunLogMailbox,
   RunTail,
   StoreAccess,
+  VisitorKey,
 } from "./objects";
 
 export default createApp(workerLoaderSandbox);

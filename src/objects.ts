@@ -3,6 +3,8 @@
  * programs: every entry module of the app exports these.
  */
 export { PromptLog } from "./record/prompt-log";
+export { ApiTokens } from "./request/auth-tokens";
+export { VisitorKey } from "./request/auth-visitor-key";
 export { EgressGateway } from "./sandbox/capabilities/egress-gateway";
 export { ProgramData } from "./sandbox/capabilities/program-data";
 export { StoreAccess } from "./sandbox/capabilities/store-access";

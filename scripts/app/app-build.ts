@@ -46,6 +46,11 @@ export async function buildApp(options: {
   vars?: Record<string, string | undefined>;
   /** The loopback port of the run origin (RUN_ORIGIN), which reaches the app without the assets. */
   runPort?: number;
+  /**
+   * The line's own client build (scripts/build-client.ts): the folder served as static assets, and
+   * the manifest module the page's tags come from. Without it, the release build in public/.
+   */
+  client?: { publicDir: string; manifest: string };
   configPath?: string;
 }): Promise<string> {
   const dir = lineFolder(options.outdir);
@@ -80,7 +85,23 @@ export async function buildApp(options: {
   };
   // The dev line's own entry (src/local/app.ts): the same app and classes as config.main, with the
   // local sandbox in place of the Worker Loader.
-  await build({ ...common, entryPoints: [LOCAL_MAIN], outfile: join(dir, "app.js"), plugins: [wasmModules] });
+  // The page names the line's own client build, not the release one.
+  const client = options.client;
+  const lineManifest: Plugin = {
+    name: "line-manifest",
+    setup(builder) {
+      if (!client) return;
+      builder.onResolve({ filter: /^\.\/assets$/ }, (args) =>
+        args.importer.endsWith(join("src", "ui", "page.tsx")) ? { path: resolve(client.manifest) } : undefined,
+      );
+    },
+  };
+  await build({
+    ...common,
+    entryPoints: [LOCAL_MAIN],
+    outfile: join(dir, "app.js"),
+    plugins: [wasmModules, lineManifest],
+  });
   for (const [name, path] of wasm) copyFileSync(path, join(dir, name));
   await build({ ...common, entryPoints: ["src/local/assets/index.ts"], outfile: join(dir, "assets.js") });
   await build({ ...common, entryPoints: ["src/local/ratelimit/index.ts"], outfile: join(dir, "ratelimit.js") });
@@ -109,7 +130,7 @@ const config :Workerd.Config = (
     (name = "runs-front", worker = .runsFront),
     (name = "app", worker = .app),
     (name = "ratelimit", worker = .ratelimit),
-    (name = "public", disk = (path = ${capnpString(resolve(config.assets?.directory ?? "public"))})),
+    (name = "public", disk = (path = ${capnpString(resolve(options.client?.publicDir ?? config.assets?.directory ?? "public"))})),
     (name = "state", disk = (path = ${capnpString(state)}, writable = true)),
     (name = "internet", network = (allow = ["public", "private", "local"])),
   ],

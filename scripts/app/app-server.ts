@@ -13,6 +13,8 @@ const READY_MS = 15_000;
 export class AppServer {
   private process: WorkerdProcess;
   private stopped = false;
+  /** The process being replaced on purpose (reload): its exit is not a death. */
+  private replacing: WorkerdProcess | undefined;
   private readonly restarts: number[] = [];
   private readonly options: ConstructorParameters<typeof WorkerdProcess>[0];
   private readonly onGiveUp: (reason: string) => void;
@@ -35,6 +37,17 @@ export class AppServer {
     return this.process.lastWords();
   }
 
+  /** Starts the app again on purpose, with what its config names now (a new bundle of the app). */
+  async reload(): Promise<boolean> {
+    if (this.stopped) return false;
+    const old = this.process;
+    this.replacing = old;
+    await old.kill("stopped");
+    if (this.stopped) return false;
+    this.process = this.spawn();
+    return this.process.waitUntilReady(READY_MS);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     await this.process.kill("stopped");
@@ -47,7 +60,7 @@ export class AppServer {
   }
 
   private async exited(process: WorkerdProcess) {
-    if (this.stopped || process !== this.process) return;
+    if (this.stopped || process !== this.process || process === this.replacing) return;
     // Ctrl-C reaches the whole process group: the app's workerd may exit a moment before the line
     // hears it and stops. Only a death the line does not follow is restarted.
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -2,7 +2,8 @@
  * Every JSON answer of the API, defined once: the routes build them, the page's client and the tests
  * read them. Types only, so the browser bundle imports nothing of the server.
  */
-import type { ErrorBody } from "./errors";
+import { Schema } from "effect";
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from "./errors";
 import type { Language, Mode } from "./schemas";
 
 /** POST /submit: 201 for a new program, 200 when it was already stored. */
@@ -32,6 +33,8 @@ export type ProgramAnswer = ProgramSource & {
   readonly url: string;
   readonly mode: Mode;
   readonly network: boolean;
+  /** What POST /call/:hash/:name can call: a module's exported functions and entrypoint methods. */
+  readonly exports: readonly CallableExport[];
 };
 
 /** GET /api/history. */
@@ -106,3 +109,93 @@ export interface RunRecord extends HistoryEntry {
   /** Our JSON error's body, for runs that did not end with the program's own response. */
   readonly error: ErrorBody | null;
 }
+
+/** One API token as GET /tokens lists it: never the token itself, which is shown once. */
+export interface TokenInfo {
+  readonly id: string;
+  readonly name: string;
+  /** ISO 8601 times; lastUsed is null until the token's first use (it moves at most once a minute). */
+  readonly created: string;
+  readonly lastUsed: string | null;
+}
+
+/** GET /tokens. */
+export interface TokenListAnswer {
+  readonly tokens: TokenInfo[];
+}
+
+/** POST /tokens (and POST /admin/tokens): the token, shown this once, and what the list will show. */
+export interface TokenCreatedAnswer extends TokenInfo {
+  readonly token: string;
+}
+
+/** GET /admin/tokens: every active token, with its owner. */
+export interface AdminTokenListAnswer {
+  readonly tokens: (TokenInfo & { readonly owner: string; readonly ownerName: string | null })[];
+}
+
+// The agent API's answers (POST /api/execute, POST /call/:hash/:name) are Effect schemas as well as
+// types, so the OpenAPI document and the MCP tools describe them from the one definition. Only
+// types reach the browser bundle (it imports `type`s from here).
+
+const ErrorBodySchema = Schema.StructWithRest(
+  Schema.Struct({ code: Schema.Literals(Object.keys(ERROR_STATUS) as ErrorCode[]), message: Schema.String }),
+  [Schema.Record(Schema.String, Schema.Unknown)],
+).annotate({ description: "Our error: its code and words; `location` is { file?, line, column } in your own code." });
+
+const RunConsoleSchema = Schema.Struct({
+  logs: Schema.Array(
+    Schema.Struct({
+      level: Schema.Literals(["log", "info", "warn", "error", "debug"]),
+      message: Schema.String,
+      at: Schema.Number,
+    }),
+  ),
+  exceptions: Schema.Array(Schema.Struct({ name: Schema.String, message: Schema.String, stack: Schema.String })),
+  truncated: Schema.Boolean,
+}).annotate({ description: "What the run printed; null when it never reached an isolate's console." });
+
+/** What every answer about one run says, whether it ran a prompt or called an export. */
+const RunFields = {
+  hash: Schema.String,
+  /** The run's id, as x-run-id and GET /api/runs/:id know it. */
+  runId: Schema.String,
+  /** The program's own status, or our error's. */
+  status: Schema.Number,
+  outcome: Schema.Literals(["ok", "exception", "limit", "load_error", "error"]),
+  console: Schema.NullOr(RunConsoleSchema),
+  error: Schema.optional(ErrorBodySchema),
+  durationMs: Schema.Number,
+  /** The isolate was new for this run; null when the run never reached one. */
+  cold: Schema.NullOr(Schema.Boolean),
+};
+
+/**
+ * POST /api/execute: `result` is a snippet's value; `body` is a module's answer as text (or a snippet
+ * value too large to give whole), cut at 64 KiB of UTF-8 with `truncated: true`.
+ */
+export const ExecuteAnswer = Schema.Struct({
+  ...RunFields,
+  mode: Schema.Literals(["module", "snippet"]),
+  result: Schema.optional(Schema.Json),
+  body: Schema.optional(Schema.String),
+  contentType: Schema.optional(Schema.NullOr(Schema.String)),
+  truncated: Schema.optional(Schema.Boolean),
+});
+export type ExecuteAnswer = typeof ExecuteAnswer.Type;
+
+/** POST /call/:hash/:name: the export's return value, as JSON. */
+export const CallAnswer = Schema.Struct({
+  ...RunFields,
+  name: Schema.String,
+  result: Schema.optional(Schema.Json),
+});
+export type CallAnswer = typeof CallAnswer.Type;
+
+/** One export a module's callers can call, as GET /api/programs/:hash lists them. */
+export const CallableExport = Schema.Struct({
+  /** What POST /call/:hash/:name takes as :name. */
+  name: Schema.String,
+  kind: Schema.Literals(["function", "method"]),
+});
+export type CallableExport = typeof CallableExport.Type;

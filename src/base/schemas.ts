@@ -22,17 +22,17 @@ export const FilePath = Schema.String.check(
 
 /** Full SHA-256 in lowercase hex: short or mixed-case forms are refused, never guessed at. */
 export const Hash = Schema.String.check(
-  Schema.isPattern(/^[0-9a-f]{64}$/, { message: "hash must be 64 lowercase hex characters (SHA-256)" }),
+  Schema.isPattern(/^[0-9a-f]{64}$/u, { message: "hash must be 64 lowercase hex characters (SHA-256)" }),
 );
 
 /** The anonymous visitor id in the cookie: a random UUID, nothing guessable or path-like. */
 export const VisitorId = Schema.String.check(
-  Schema.isPattern(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+  Schema.isPattern(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u),
 );
 
 /** A run id, as x-run-id carries it. */
 export const RunId = Schema.String.check(
-  Schema.isPattern(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+  Schema.isPattern(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u, {
     message: "run id must be a UUID, as the x-run-id header gives it",
   }),
 );

@@ -1,8 +1,8 @@
 /** The playground's calls to our own HTTP API. */
-import type { HistoryAnswer, HistoryEntry, ProgramAnswer, RunRecord, SubmitAnswer } from "../base/answers";
+import type { HistoryAnswer, HistoryEntry, LogEntry, ProgramAnswer, RunRecord, SubmitAnswer } from "../base/answers";
 import type { ProgramSource } from "./files";
 
-export type { HistoryEntry, ProgramAnswer, RunRecord, SubmitAnswer };
+export type { HistoryEntry, LogEntry, ProgramAnswer, RunRecord, SubmitAnswer };
 
 export interface RunResult {
   readonly status: number;
@@ -32,10 +32,15 @@ async function asResult(response: Response, started: number, getUrl: string | nu
 }
 
 /** Submits the program; answers the stored program, or the failed response as a RunResult. */
-export async function submit(source: ProgramSource, mode: string): Promise<SubmitAnswer | RunResult> {
+export async function submit(
+  source: ProgramSource,
+  mode: string,
+  signal?: AbortSignal,
+): Promise<SubmitAnswer | RunResult> {
   const started = performance.now();
   const response = await fetch("/submit", {
     method: "POST",
+    signal: signal ?? null,
     headers: { "content-type": "application/json" },
     // Several files are a module: the mode applies to one file only.
     body: JSON.stringify(mode && "code" in source ? { ...source, mode } : source),
@@ -60,10 +65,10 @@ export function bodyType(body: string): string {
   }
 }
 
-export async function run(url: string, prompt: string, body: string): Promise<RunResult> {
+export async function run(url: string, prompt: string, body: string, signal?: AbortSignal): Promise<RunResult> {
   const started = performance.now();
   const request = runRequest(url, prompt, body);
-  const response = await fetch(request.url, request.init);
+  const response = await fetch(request.url, { ...request.init, signal: signal ?? null });
   return asResult(response, started, request.init.method === "POST" ? null : request.url);
 }
 
@@ -80,6 +85,12 @@ export async function clearHistory(): Promise<boolean> {
 export async function program(hash: string): Promise<ProgramAnswer | null> {
   const response = await fetch(`/api/programs/${hash}`);
   return response.ok ? ((await response.json()) as ProgramAnswer) : null;
+}
+
+/** A run's record as it is now, or null; for a history entry, whose console arrived long ago. */
+export async function storedRecord(id: string): Promise<RunRecord | null> {
+  const response = await fetch(`/api/runs/${encodeURIComponent(id)}`);
+  return response.ok ? ((await response.json()) as RunRecord) : null;
 }
 
 /** The run's record once its console has arrived (the tail reports just after the run); null if it never does. */

@@ -1,7 +1,7 @@
 import type { RunResult } from "./api";
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; limit?: string };
+  error?: { code?: string; message?: string; limit?: string; location?: unknown };
 }
 
 /** The runtime's and our errors, in words a person can act on; null when the program answered. */
@@ -13,6 +13,8 @@ export function explain(result: RunResult): string | null {
   } catch {
     return null;
   }
+  // Only an error with a location has a line to mark: the words must not promise one otherwise.
+  const where = error?.location ? " The marked line shows where." : "";
   switch (error?.code) {
     case "limit_exceeded":
       return error.limit === "memory"
@@ -21,18 +23,19 @@ export function explain(result: RunResult): string | null {
     case "run_timeout":
       return "Your program did not answer within 30 seconds. Make sure every path returns a Response (or a value).";
     case "load_error":
-      return "Your program could not load: it has a syntax error, or a module without a default export with fetch(). The marked line shows where.";
+      return `Your program could not load: it has a syntax error, or it is a module without a default export with fetch() (one that only exports functions is called from the Call panel, not run).${where}`;
+    case "compile_error":
+    case "import_not_found":
+      return `Your program could not be built.${where}`;
     case "program_exception":
-      return "Your program threw an error. The marked line shows where; the Console tab shows what it printed first.";
+      return `Your program threw an error.${where} The Console tab shows what it printed first.`;
+    case "no_response":
+      return "Your program awaited something that never settles, so it never answered.";
     case "rate_limited":
       return "Too many submits or runs in the last minute from here. Wait a minute and run again.";
     case "loader_unavailable":
       return "This deployment cannot run programs: it has no Worker Loader.";
-    case "code_too_large":
-    case "prompt_too_large":
-    case "body_too_large":
-      return error.message ?? "Too large.";
     default:
-      return error?.message ?? null;
+      return null;
   }
 }

@@ -1,6 +1,7 @@
 import type { ProgramSource } from "../base/answers";
 import { CODE_FILE, FILE_PATH } from "../base/file-paths";
 import type { Language } from "../base/schemas";
+import { askText } from "./dialog";
 
 export type { Language, ProgramSource };
 
@@ -21,6 +22,8 @@ export function fileTabs(
   editor: Editor,
   /** Told how many files there are whenever the tabs change. */
   onCount: (count: number) => void = () => {},
+  /** Told when a file is added, removed or renamed (edits inside a file are the editor's to tell). */
+  onChange: () => void = () => {},
 ) {
   let order: string[] = [];
   const texts = new Map<string, string>();
@@ -69,6 +72,9 @@ export function fileTabs(
       active = "";
       select(order[0] ?? mainName());
     } else render();
+    onChange();
+    // The removed tab's button is gone: focus goes to a tab that is still there.
+    bar.querySelector<HTMLButtonElement>('.file-open[aria-current="true"]')?.focus();
   }
 
   function load(source: ProgramSource) {
@@ -86,17 +92,24 @@ export function fileTabs(
     select(order[0] ?? mainName());
   }
 
-  addButton.addEventListener("click", () => {
-    const suggested = `util.${language.value}`;
-    const path = window.prompt("New file's path (for example src/util.ts or data.json):", suggested)?.trim();
+  addButton.addEventListener("click", async () => {
+    if (active) texts.set(active, editor.value);
+    const path = await askText(
+      "New file",
+      "Path (for example src/util.ts or data.json)",
+      `util.${language.value}`,
+      (candidate) => {
+        if (texts.has(candidate)) return `${candidate} is already a file.`;
+        if (!FILE_PATH.test(candidate))
+          return `${candidate || "An empty path"} is not a file path the playground takes.`;
+        return null;
+      },
+    );
     if (!path) return;
-    if (!FILE_PATH.test(path) || texts.has(path)) {
-      window.alert(texts.has(path) ? `${path} is already a file.` : `${path} is not a file path the playground takes.`);
-      return;
-    }
     order.push(path);
     texts.set(path, "");
     select(path);
+    onChange();
     editor.focus();
   });
 
@@ -112,10 +125,15 @@ export function fileTabs(
     for (const [path, text] of moved) texts.set(path, text);
     active = order[activeIndex] ?? order[0] ?? "";
     render();
+    onChange();
   });
 
   return {
     load,
+    /** The file the editor shows. */
+    get active() {
+      return active;
+    },
     /** Shows a file (an error's), if the program has it. */
     show(path: string) {
       if (texts.has(path)) select(path);

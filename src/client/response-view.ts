@@ -10,7 +10,7 @@ const $ = (id: string) => document.getElementById(id) as HTMLElement;
  * allow-same-origin and no allow-scripts: an opaque origin that can neither run the program's
  * scripts nor reach ours.
  */
-export function showResponse(result: RunResult) {
+export function showResponse(result: RunResult, isError = false) {
   $("content-type").textContent = result.contentType;
   const headers = $("headers");
   headers.replaceChildren(
@@ -22,7 +22,13 @@ export function showResponse(result: RunResult) {
       return [term, detail];
     }),
   );
-  $("output").textContent = pretty(result);
+  const output = $("output");
+  output.textContent = isError ? withoutStack(result.body) : pretty(result);
+  // An error is shown formatted above (src/client/error-view.ts); its JSON stays one click away.
+  output.hidden = isError;
+  $("raw-toggle").hidden = !isError;
+  $("raw-toggle").setAttribute("aria-expanded", "false");
+  $("raw-toggle").textContent = "Show the JSON answer";
   const preview = $("preview") as HTMLIFrameElement;
   const isHtml = result.ok && /^text\/html\b/i.test(result.contentType);
   preview.hidden = !isHtml;
@@ -38,6 +44,17 @@ export function showResponse(result: RunResult) {
   preview.sandbox.value = "";
   preview.removeAttribute("src");
   preview.srcdoc = isHtml ? result.body : "";
+}
+
+/** Our error's JSON, without the runtime's stack: its frames in the user's code are listed above. */
+function withoutStack(body: string): string {
+  try {
+    const answer = JSON.parse(body) as { error?: Record<string, unknown> };
+    if (answer.error) delete answer.error.stack;
+    return JSON.stringify(answer, null, 2);
+  } catch {
+    return body;
+  }
 }
 
 function pretty(result: RunResult): string {

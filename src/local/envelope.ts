@@ -18,6 +18,13 @@ const RunMeta = Schema.Struct({
   contentType: Schema.optional(Schema.String),
 });
 
+/**
+ * A call of one of the program's exports (src/sandbox/execute.ts ProgramCall). It is a part of its own,
+ * after the meta: the supervisor reads the run id from the first bytes of the meta part, and the
+ * arguments (up to 1 MiB) must never push it out of reach or be mistaken for it.
+ */
+const CallMeta = Schema.Struct({ name: Schema.String, args: Schema.String });
+
 /** What was built from the program at submit time, when it needed building. */
 const CompiledMeta = Schema.Struct({
   mainModule: Schema.String,
@@ -40,6 +47,7 @@ export async function encodeRun(run: Run): Promise<FormData> {
   form.set("meta", JSON.stringify(meta));
   form.set("code", run.program.code);
   if (run.program.compiled) form.set("compiled", JSON.stringify(run.program.compiled));
+  if (run.call) form.set("call", JSON.stringify(run.call));
   if (meta.method === "POST") form.set("body", new Blob([await run.request.arrayBuffer()]));
   return form;
 }
@@ -56,6 +64,11 @@ export async function decodeRun(request: Request): Promise<Run> {
     typeof rawCompiled === "string"
       ? decodeOrFail(CompiledMeta, JSON.parse(rawCompiled), "internal_error", "sandbox run")
       : undefined;
+  const rawCall = form.get("call");
+  const call =
+    typeof rawCall === "string"
+      ? decodeOrFail(CallMeta, JSON.parse(rawCall), "internal_error", "sandbox call")
+      : undefined;
   const headers = new Headers();
   if (meta.contentType) headers.set("content-type", meta.contentType);
   return {
@@ -68,5 +81,6 @@ export async function decodeRun(request: Request): Promise<Run> {
       headers,
       body: meta.method === "POST" && body instanceof Blob ? body : null,
     }),
+    ...(call ? { call } : {}),
   };
 }

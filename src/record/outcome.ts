@@ -8,6 +8,7 @@ export function outcomeOf(code: ErrorCode | undefined): Outcome {
       return "ok";
     case "program_exception":
     case "no_response":
+    case "result_not_json":
       return "exception";
     case "limit_exceeded":
     case "run_timeout":

@@ -6,6 +6,7 @@ import type { AppEnv } from "../app-env";
 import { Hash } from "../base/schemas";
 import { runOrigin } from "../config/origins";
 import { historyOf } from "../record/history";
+import { isNewVisitor } from "../request/auth-caller";
 import { loadProgram } from "../store/program-store";
 import { EXAMPLES } from "../ui/examples";
 import { PlaygroundPage } from "../ui/page";
@@ -35,7 +36,8 @@ const pageHeaders = secureHeaders({
 type PageContext = Context<AppEnv & { Variables: SecureHeadersVariables }>;
 
 async function renderPage(c: PageContext, extra: Pick<Parameters<typeof PlaygroundPage>[0], "shared" | "notice">) {
-  const history = await historyOf(c.env, c.get("visitorId")).list();
+  // A first visit has no history yet: asking would create its Durable Object for nothing.
+  const history = isNewVisitor(c) ? [] : await historyOf(c.env, c.get("visitorId")).list();
   const nonce = c.get("secureHeadersNonce") ?? "";
   const page = (
     <PlaygroundPage

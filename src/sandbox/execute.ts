@@ -9,7 +9,18 @@ import { type Capabilities, isolateId, workerCode } from "./worker-code";
 
 interface Runner {
   run(request: Request, runId: string, store: Fetcher): Promise<unknown>;
+  call(name: string, argsJson: string, runId: string, store: Fetcher): Promise<unknown>;
   ready(): Promise<unknown>;
+}
+
+/**
+ * A call of one of a module's exports instead of its fetch handler: a function export, `Class.method`
+ * of an exported WorkerEntrypoint, or a method of the default one. The arguments travel as JSON text
+ * (a JSON array), so the isolate parses them itself and nothing but JSON crosses in.
+ */
+export interface ProgramCall {
+  readonly name: string;
+  readonly args: string;
 }
 
 /** One run of one program, as the sandbox needs it. */
@@ -20,6 +31,8 @@ export interface Run {
   readonly request: Request;
   /** Ties the run's console output (through the tails) to its record. */
   readonly runId: string;
+  /** Call this export instead of the fetch handler; the request is then unused. */
+  readonly call?: ProgramCall;
 }
 
 /**
@@ -64,11 +77,13 @@ export async function execute(
       ? present(loader).get(isolateId(run.hash, limits), code)
       : present(loader).load(code());
   const runner = worker.getEntrypoint() as unknown as Runner;
+  const store = runStore(run.hash, run.runId);
+  const invocation = run.call
+    ? runner.call(run.call.name, run.call.args, run.runId, store)
+    : runner.run(run.request, run.runId, store);
   const outcome = decodeOrFail(
     RunOutcome,
-    await withWallClock(runner.run(run.request, run.runId, runStore(run.hash, run.runId))).catch((error: unknown) =>
-      runtimeFailure(program, error),
-    ),
+    await withWallClock(invocation).catch((error: unknown) => runtimeFailure(program, error)),
     "internal_error",
     "runner outcome",
   );
@@ -77,6 +92,10 @@ export async function execute(
       return { response: outcome.response, warm: outcome.warm };
     case "load_error":
       throw new ProgramError("load_error", outcome.message, {}, outcome.warm);
+    case "no_export":
+      throw new ProgramError("export_not_found", outcome.message, {}, outcome.warm);
+    case "not_json":
+      throw new ProgramError("result_not_json", outcome.message, {}, outcome.warm);
     case "exception": {
       const stack = inUserTerms(program, outcome.stack);
       throw new ProgramError(

@@ -11,6 +11,9 @@ export const RunOutcome = Schema.Union([
     warm: Schema.Boolean,
   }),
   Schema.Struct({ kind: Schema.Literal("load_error"), message: Schema.String, warm: Schema.Boolean }),
+  // A call only: the name is not a callable export, or the result is not JSON.
+  Schema.Struct({ kind: Schema.Literal("no_export"), message: Schema.String, warm: Schema.Boolean }),
+  Schema.Struct({ kind: Schema.Literal("not_json"), message: Schema.String, warm: Schema.Boolean }),
 ]);
 export type RunOutcome = typeof RunOutcome.Type;
 

@@ -1,6 +1,7 @@
 import type { EgressEntry, RunConsole } from "../base/answers";
 import type { ErrorBody } from "../base/errors";
 import type { Program } from "../base/program";
+import type { ProgramCall } from "./execute";
 
 /**
  * Where programs run. Two implementations: the Worker Loader of this worker (production,
@@ -26,6 +27,11 @@ export interface ProgramRun {
   readonly request: Request;
   /** Ties the run's console output (through the tails) to its record. */
   readonly runId: string;
+  /**
+   * Call this export of a module instead of its fetch handler (POST /call): the response is then the
+   * result as JSON, made inside the isolate, and `request` is unused.
+   */
+  readonly call?: ProgramCall;
 }
 
 /**

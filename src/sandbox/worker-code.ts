@@ -45,8 +45,11 @@ function programModules(program: Program): Record<string, string> {
   const { compiled } = program;
   if (!compiled) return { [PROGRAM_MODULE]: program.mode === "module" ? program.code : snippetModule(program.code) };
   if (compiled.mainModule === PROGRAM_MODULE) return { ...compiled.modules };
+  // Every export of the entry point, for calls; its default only when it has one (a module that just
+  // exports functions has none, and `export { default }` of it would not link).
+  const main = JSON.stringify(`./${compiled.mainModule}`);
   return {
     ...compiled.modules,
-    [PROGRAM_MODULE]: `export { default } from ${JSON.stringify(`./${compiled.mainModule}`)};\n`,
+    [PROGRAM_MODULE]: `export * from ${main};\nimport * as main from ${main};\nexport default main.default;\n`,
   };
 }

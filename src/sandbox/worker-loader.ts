@@ -30,11 +30,11 @@ export const workerLoaderSandbox = oncePerEnv((env: Env): Sandbox => {
       }
     },
 
-    async run({ hash, program, request, runId }) {
+    async run({ hash, program, request, runId, call }) {
       try {
         const executed = await execute(
           loader,
-          { hash, program, limits, request, runId },
+          { hash, program, limits, request, runId, ...(call ? { call } : {}) },
           {
             ...(program.network ? { reuse: "fresh" } : {}),
             capabilities: () => capabilitiesOf(program, runId),

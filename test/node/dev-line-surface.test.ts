@@ -106,6 +106,15 @@ describe("the dev line's surface, as a local attacker meets it", () => {
     expect(store.status).toBe(404);
   });
 
+  it("serves the page's code from its own build, not the checkout's public/assets", async () => {
+    const dev = server.processes().find((process) => /scripts\/dev\.ts/.test(process.args));
+    const html = await (await fetch(`${server.origin}/`)).text();
+    const script = /<script type="module" src="\/assets\/([\w.-]+\.js)"/.exec(html)?.[1] ?? "";
+    expect(script).not.toBe("");
+    expect(statSync(`${ROOT}.wrangler/app/line-${dev?.pid}/public/assets/${script}`).isFile()).toBe(true);
+    expect((await fetch(`${server.origin}/assets/${script}`)).status).toBe(200);
+  });
+
   it("keeps what it generates in folders only its owner can enter", () => {
     const dev = server.processes().find((process) => /scripts\/dev\.ts/.test(process.args));
     expect(dev).toBeDefined();

@@ -17,8 +17,15 @@ describe("the README's dev line, over real HTTP", () => {
     const port = await freePort();
     server = await startDevServer({ port, persistTo });
     const page = await fetch(`${server.origin}/`);
-    expect(await page.text()).toContain("Promptlog");
-    const css = await fetch(`${server.origin}/assets/app.css`);
+    const html = await page.text();
+    expect(html).toContain("Promptlog");
+    // The page hands out the signed visitor cookie; runs sent without one are recorded nowhere.
+    const cookie = /promptlog_visitor=[^;]+/.exec(page.headers.get("set-cookie") ?? "")?.[0] ?? "";
+    expect(cookie).not.toBe("");
+    // The line's own build of the page's code, by its content-hashed names.
+    const stylesheet = /<link rel="stylesheet" href="(\/assets\/app-[\w-]+\.css)"/.exec(html)?.[1];
+    expect(stylesheet).toBeDefined();
+    const css = await fetch(`${server.origin}${stylesheet}`);
     expect(css.status).toBe(200);
     expect(css.headers.get("content-type")).toMatch(/text\/css/);
 
@@ -31,11 +38,10 @@ describe("the README's dev line, over real HTTP", () => {
     const { url, hash } = (await submitted.json()) as SubmitAnswer;
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
 
-    const run = await fetch(`${server.origin}${url}?prompt=over%20http`);
+    const run = await fetch(`${server.origin}${url}?prompt=over%20http`, { headers: { cookie } });
     expect(run.status).toBe(200);
     expect(await run.text()).toBe("OVER HTTP");
-    const cookie = /promptlog_visitor=[^;]+/.exec(run.headers.get("set-cookie") ?? "")?.[0] ?? "";
-    expect(cookie).not.toBe("");
+    expect(run.headers.get("set-cookie")).toBeNull();
 
     let entries: { prompt: string }[] = [];
     for (let attempt = 0; attempt < 50 && entries.length === 0; attempt++) {
@@ -51,7 +57,9 @@ describe("the README's dev line, over real HTTP", () => {
     server = await startDevServer({ port, persistTo });
     const again = await fetch(`${server.origin}${url}?q=after%20restart`);
     expect(await again.text()).toBe("AFTER RESTART");
+    // The cookie was signed with the line's key, kept on disk: after the restart it is still this visitor's.
     const history = await fetch(`${server.origin}/api/history`, { headers: { cookie } });
+    expect(history.headers.get("set-cookie")).toBeNull();
     expect(((await history.json()) as HistoryAnswer).entries[0]?.prompt).toBe("over http");
   });
 });

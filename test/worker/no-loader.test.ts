@@ -27,14 +27,13 @@ describe("without a Worker Loader", () => {
     });
     expect(submitted.status).toBe(201);
     const { url } = (await submitted.json()) as SubmitAnswer;
-    const run = await fetchProd(`${url}?prompt=x`, {
-      headers: { cookie: "promptlog_visitor=5b0c6f4e-1f7a-4b7e-9a51-3c2d1e0f9a8b" },
-    });
+    // A visitor the server signed: a run without one is recorded nowhere.
+    const first = await fetchProd("/api/history");
+    const cookie = /promptlog_visitor=[^;]+/.exec(first.headers.get("set-cookie") ?? "")?.[0] ?? "";
+    const run = await fetchProd(`${url}?prompt=x`, { headers: { cookie } });
     const error = await expectError(run, 503, "loader_unavailable");
     expect(error.message).toMatch(/Worker Loader/);
-    const history = await fetchProd("/api/history", {
-      headers: { cookie: "promptlog_visitor=5b0c6f4e-1f7a-4b7e-9a51-3c2d1e0f9a8b" },
-    });
+    const history = await fetchProd("/api/history", { headers: { cookie } });
     expect(((await history.json()) as HistoryAnswer).entries[0]?.status).toBe(503);
   });
 

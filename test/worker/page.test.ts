@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ASSETS } from "../../src/ui/assets";
 import { call, newVisitor, submit, unique } from "../support/workerd/api";
 
 describe("GET /", () => {
@@ -22,7 +23,9 @@ describe("GET /", () => {
     ]) {
       expect(html).toContain(id);
     }
-    expect(html).toContain('src="/assets/app.js"');
+    // The build's content-hashed names, as its manifest gives them.
+    expect(html).toContain(`src="${ASSETS.script}"`);
+    expect(html).toContain(`href="${ASSETS.style}"`);
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
   });
 
@@ -32,8 +35,10 @@ describe("GET /", () => {
     const prompt = "<img src=x onerror=alert(1)>";
     await call(`${program.url}?prompt=${encodeURIComponent(prompt)}`, { headers: { cookie: visitor } });
     let html = "";
-    for (let attempt = 0; attempt < 100 && !html.includes("history-item"); attempt++) {
+    // Recording happens after the response (waitUntil), so wait until it lands.
+    for (let attempt = 0; attempt < 100 && !html.includes(`data-hash="${program.hash}"`); attempt++) {
       html = await (await call("/", { headers: { cookie: visitor } })).text();
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
     expect(html).not.toContain(prompt);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SubmitAnswer } from "../../src/base/answers";
-import { call, expectError, postJson, submit, unique } from "../support/workerd/api";
+import { call, expectError, newVisitor, postJson, submit, unique } from "../support/workerd/api";
 
 const REFERENCE_SNIPPET =
   "const words = prompt.split(' '); const reversed = words.reverse().join(' '); const result = { original: prompt, reversed, wordCount: words.length, timestamp: new Date().toISOString() };";
@@ -76,9 +76,16 @@ describe("module mode", () => {
 
   it("never lets the caller's cookies or headers into the isolate", async () => {
     const program = await submit(unique(`export default { fetch(req) { return Response.json([...req.headers]) } }`));
-    const response = await call(program.url, {
-      headers: { cookie: "promptlog_visitor=secret", authorization: "Bearer x" },
+    // The visitor's cookie and a real API token of theirs: neither reaches the program.
+    const cookie = await newVisitor();
+    const made = await call("/tokens", {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json" },
+      body: JSON.stringify({ name: "run test" }),
     });
+    const { token } = (await made.json()) as { token: string };
+    const response = await call(program.url, { headers: { cookie, authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
     expect(await response.json()).toEqual([]);
   });
 
@@ -94,9 +101,8 @@ describe("module mode", () => {
         `export default { fetch() { return new Response("<h1>hi</h1>", { headers: { "content-type": "text/html", "set-cookie": "promptlog_visitor=attacker", "content-security-policy": "default-src *" } }) } }`,
       ),
     );
-    const response = await call(program.url, {
-      headers: { cookie: "promptlog_visitor=00000000-0000-4000-8000-000000000000" },
-    });
+    // A visitor who has their cookie already, so any Set-Cookie could only be the program's.
+    const response = await call(program.url, { headers: { cookie: await newVisitor() } });
     expect(response.headers.get("set-cookie")).toBeNull();
     expect(response.headers.get("content-security-policy")).toBe("sandbox");
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");

@@ -22,6 +22,16 @@ const CONTENT_TYPES: Record<string, string> = {
   woff2: "font/woff2",
 };
 
+/** What scripts/build-client.ts writes: a name, a dash, esbuild's 8-character content hash. */
+const HASHED_NAME = /^\/assets\/[\w.-]+-[A-Z0-9]{8}\.[\w.]+$/;
+const COMPRESSIBLE = new Set(["css", "js", "map", "svg", "txt", "html", "json"]);
+
+function acceptedEncoding(request: Request): "br" | "gzip" | null {
+  const accepted = request.headers.get("accept-encoding") ?? "";
+  if (/\bbr\b/.test(accepted)) return "br";
+  return /\bgzip\b/.test(accepted) ? "gzip" : null;
+}
+
 /** Methods a worker can be asked with at all; CONNECT and TRACE never reach one on Cloudflare. */
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
@@ -42,7 +52,16 @@ export default {
       if (file.ok) {
         const headers = new Headers(file.headers);
         headers.set("content-type", type);
-        headers.set("cache-control", "no-cache");
+        // As Cloudflare serves assets: a content-hashed name never changes what it names, so it is
+        // kept for good; anything else is asked about again. Text goes compressed (workerd encodes
+        // the body as the content-encoding header says).
+        headers.set("cache-control", HASHED_NAME.test(pathname) ? "public, max-age=31536000, immutable" : "no-cache");
+        const encoding = COMPRESSIBLE.has(extension ?? "") ? acceptedEncoding(request) : null;
+        if (encoding) {
+          headers.set("content-encoding", encoding);
+          headers.delete("content-length");
+          headers.append("vary", "accept-encoding");
+        }
         return new Response(file.body, { status: 200, headers });
       }
     }

@@ -4,7 +4,7 @@ import { migrate } from "../../base/migrations";
 import { KeyedWaiters } from "../../base/waiters";
 import type { RunTrace } from "../sandbox";
 import { RUN_LOGS_MIGRATIONS } from "./run-logs.migrations";
-import type { TraceSink } from "./trace-sink";
+import { isUntraced, type TraceSink } from "./trace-sink";
 
 /** Unclaimed traces are dropped after this: the recorder claims them within seconds. */
 const KEEP_MS = 10 * 60 * 1000;
@@ -69,7 +69,8 @@ export function mailboxFor(env: Env, runId: string) {
 /** Traces kept in the mailbox shard of their run. */
 export function mailboxSink(env: Env): TraceSink {
   return {
-    putConsole: (runId, console) => mailboxFor(env, runId).putConsole(runId, console),
-    appendEgress: (runId, entry) => mailboxFor(env, runId).appendEgress(runId, entry),
+    // A run nobody will ask about costs the mailbox no write.
+    putConsole: (runId, console) => (isUntraced(runId) ? undefined : mailboxFor(env, runId).putConsole(runId, console)),
+    appendEgress: (runId, entry) => (isUntraced(runId) ? undefined : mailboxFor(env, runId).appendEgress(runId, entry)),
   };
 }

@@ -8,3 +8,13 @@ export interface TraceSink {
   putConsole(runId: string, console: RunConsole): Promise<void> | void;
   appendEgress(runId: string, entry: EgressEntry): Promise<void> | void;
 }
+
+/**
+ * The run ids of runs whose trace nobody will read (a run no history keeps and no answer reports)
+ * start with this: a sink that writes durably leaves them out, so such a run writes nothing.
+ */
+export const UNTRACED_RUN = "untraced-";
+
+export function isUntraced(runId: string): boolean {
+  return runId.startsWith(UNTRACED_RUN);
+}
