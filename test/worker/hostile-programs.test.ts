@@ -42,7 +42,8 @@ describe("a program's answer cannot act on the visitor", () => {
       if (OUR_HEADERS.includes(name)) continue; // set by us: checked below
       expect(response.headers.has(name), name).toBe(false);
     }
-    expect(response.headers.get("x-run-id")).toMatch(/^[0-9a-f-]{36}$/);
+    // Sent without a cookie: a run no one keeps (routes/run.ts), and its id says so.
+    expect(response.headers.get("x-run-id")).toMatch(/^untraced-[0-9a-f-]{36}$/);
     expect(response.headers.get("content-security-policy")).toBe("sandbox");
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");

@@ -38,6 +38,7 @@ describe("the program store", () => {
       mode: "module",
       network: false,
       code,
+      exports: [],
     });
     await expectError(await call(`/api/programs/${"f".repeat(64)}`), 404, "program_not_found");
     await expectError(await call("/api/programs/xyz"), 400, "invalid_hash");
