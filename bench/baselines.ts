@@ -35,6 +35,8 @@ export default {
 export interface Baseline {
   readonly origin: string;
   readonly pid: number | undefined;
+  /** The forwarding workerd in front, for the one-hop row (its CPU is part of every run). */
+  readonly frontPid?: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -87,7 +89,12 @@ const main :Workerd.Worker = (
   );
   const front = await serve(join(folder, "front.capnp"));
   // The isolates live upstream: memory is measured there.
-  return { origin: front.origin, pid: upstream.pid, stop: () => front.process.kill("stopped") };
+  return {
+    origin: front.origin,
+    pid: upstream.pid,
+    frontPid: front.process.pid,
+    stop: () => front.process.kill("stopped"),
+  };
 }
 
 /** Every run is a new `node` process: the program's answer is what it prints. */

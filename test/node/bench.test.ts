@@ -6,11 +6,42 @@ import { ROOT } from "../../scripts/dev-line/readme-lines.ts";
 const run = promisify(execFile);
 
 describe("the side-by-side benchmark", () => {
-  it("measures all three servers on a tiny size and writes its report, so it cannot rot", async () => {
+  it("measures every server, the mixed load and the per-run counts on a tiny size and writes its report, so it cannot rot", async () => {
     const { stdout } = await run(process.execPath, ["bench/index.ts", "--tiny"], { cwd: ROOT, env: process.env });
-    for (const server of ["promptlog (bun dev)", "raw workerd + loader", "process per run"]) {
-      expect(stdout).toMatch(new RegExp(`\\| ${server.replace(/[()+]/g, "\\$&")} \\| [\\d.]+ \\| [\\d.]+ \\|`));
+    const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    for (const server of [
+      "promptlog (bun dev)",
+      "promptlog (bun dev), API client without cookie",
+      "production path (one workerd)",
+      "production path, API client without cookie",
+      "raw workerd + loader",
+      "raw workerd behind one hop",
+      "process per run",
+    ]) {
+      expect(stdout).toMatch(new RegExp(`^\\| ${escaped(server)} \\| [\\d.]+ \\| [\\d.]+ \\|`, "m"));
     }
+    // The mixed load: its well-behaved runs counted, timed, and their failures given as a share.
+    for (const [server, programs] of [
+      ["promptlog (bun dev), no runaways", 50],
+      ["promptlog (bun dev)", 50],
+      ["production path (one workerd), no runaways", 25],
+    ] as const) {
+      expect(stdout).toMatch(
+        new RegExp(
+          `^\\| ${escaped(server)} \\| 10 \\| ${programs} \\| 2 s \\| \\d+ \\| \\d+ \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+%[^|]* \\|`,
+          "m",
+        ),
+      );
+    }
+    // Per-run counts, counted inside the app: every submit and every run is one request to the Worker,
+    // and every run one call into its program's isolate, with or without a cookie.
+    expect(stdout).toMatch(/^\| calls: Worker\.fetch \| 1 \| 1 \| 1 \| 1 \|/m);
+    expect(stdout).toMatch(/^\| calls: program isolate\.run \| 0 \| 1 \| 1 \| 1 \|/m);
+    expect(stdout).toMatch(/^\| rows added \(net\): ProgramStore\.program \| 1 \| 0 \| 0 \| 0 \|/m);
+    // A run is written to its visitor's history; a run without a cookie to nobody's.
+    expect(stdout).toMatch(/^\| storage: PromptLog: rows written \| 0 \| [1-9][\d.]* \| [1-9][\d.]* \| 0 \|/m);
+    // Met or not is for the full run to say; only that each of issue 17's targets was judged.
+    expect(stdout.match(/^- (met|NOT met): /gm)?.length).toBe(8);
     expect(stdout).toMatch(/wrote test-artifacts\/bench\/BENCHMARKS\.md/);
   });
 });
