@@ -4,17 +4,17 @@ import { hasChromium, launch } from "../support/node/chromium.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
 import {
   code,
-  docsModuleExample,
   openPlayground,
   PHONE,
   pageErrors,
+  readmeModuleExample,
   run,
   setCode,
   statusAfterRun,
 } from "./playground-page.ts";
 
 /**
- * What a person does first: paste the documentation's module into a fresh page and press Run. The
+ * What a person does first: paste the README's module example into a fresh page and press Run. The
  * page opens on a snippet example; auto-detect must still take the pasted module for a module.
  */
 describe.skipIf(!hasChromium)("a newcomer in Chromium", () => {
@@ -27,8 +27,8 @@ describe.skipIf(!hasChromium)("a newcomer in Chromium", () => {
     await browser?.close();
   });
 
-  it("pastes the documented module into a fresh page, presses Run and reads the answer", async () => {
-    const example = docsModuleExample();
+  it("pastes the README's module example into a fresh page, presses Run and reads the answer", async () => {
+    const example = readmeModuleExample();
     expect(example).toMatch(/^export default \{/);
     const page = await openPlayground(browser, server.origin);
     // The page opens on a snippet, but the mode is auto-detect, not that example's.
@@ -47,7 +47,7 @@ describe.skipIf(!hasChromium)("a newcomer in Chromium", () => {
   it("does the same on a phone, where Run shows the Output tab", async () => {
     const page = await openPlayground(browser, server.origin, { viewport: PHONE });
     expect(await page.locator("#pane-output").isVisible()).toBe(false);
-    await setCode(page, docsModuleExample());
+    await setCode(page, readmeModuleExample());
     await page.locator("#prompt").fill("small screen");
     await page.locator("#run").click();
     await expect.poll(() => page.locator("#pane-output").isVisible()).toBe(true);
@@ -64,7 +64,7 @@ describe.skipIf(!hasChromium)("a newcomer in Chromium", () => {
       if (request.url().endsWith("/submit")) submits.push(request.url());
     });
     await page.locator("#mode").selectOption("snippet");
-    await setCode(page, docsModuleExample());
+    await setCode(page, readmeModuleExample());
     await expect.poll(() => page.locator("#mode-warning").isVisible()).toBe(true);
     expect(await page.locator("#mode-warning").textContent()).toMatch(/Mode is Snippet, but this code exports/);
     // Run does not send a program that cannot run: it points at the fix instead.

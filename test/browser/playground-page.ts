@@ -88,13 +88,8 @@ export async function axeViolations(page: Page): Promise<string[]> {
 }
 
 /** The first one-file module of docs/api.md's Programs section, which README's quick tour points to. */
-export function docsModuleExample(): string {
-  const api = readFileSync(`${ROOT}docs/api.md`, "utf8");
-  const programs = api.slice(api.indexOf("## Programs"));
-  const block = /```js\n([\s\S]*?)```/.exec(programs)?.[1] ?? "";
-  return block
-    .split("\n")
-    .map((line) => line.trim())
-    .join("\n")
-    .trim();
+/** The README's module example, as a newcomer copies it from the quick tour. */
+export function readmeModuleExample(): string {
+  const readme = readFileSync(`${ROOT}README.md`, "utf8");
+  return (/```js\n([\s\S]*?)```/.exec(readme)?.[1] ?? "").trim();
 }
