@@ -3,9 +3,9 @@
 // and vars. No sandbox supervisor, no second process: what `wrangler deploy` uploads, served locally.
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, join, resolve } from "node:path";
-import { build, type Plugin } from "esbuild";
-import { readWranglerConfig } from "../scripts/app/app-build.ts";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { readWranglerConfig, wasmModulesPlugin } from "../scripts/app/app-build.ts";
 import { freePort } from "../scripts/workerd/free-port.ts";
 import { WorkerdProcess } from "../scripts/workerd/process.ts";
 import { countingEntry } from "./call-counter.ts";
@@ -36,19 +36,7 @@ export async function startProductionApp(options: {
   mkdirSync(dir, { recursive: true });
   mkdirSync(state, { recursive: true, mode: 0o700 });
   const config = readWranglerConfig();
-  // WebAssembly the app imports (the worker bundler's esbuild) becomes a module of its own, as
-  // wrangler's CompiledWasm rule makes it.
-  const wasm = new Map<string, string>();
-  const wasmModules: Plugin = {
-    name: "wasm-modules",
-    setup(builder) {
-      builder.onResolve({ filter: /\.wasm$/ }, (args) => {
-        const path = resolve(args.resolveDir, args.path);
-        wasm.set(basename(path), path);
-        return { path: `./${basename(path)}`, external: true };
-      });
-    },
-  };
+  const { wasm, plugin: wasmModules } = wasmModulesPlugin();
   await build({
     ...(options.countCalls
       ? {

@@ -22,6 +22,25 @@ export function readWranglerConfig(path = "wrangler.jsonc"): WranglerConfig {
 /** Secrets the app reads when the operator sets them (wrangler secret put in production). */
 export const APP_SECRETS = ["VISITOR_KEY", "ADMIN_TOKEN"] as const;
 
+/**
+ * WebAssembly the app imports (the worker bundler's esbuild) becomes a module of its own, as
+ * wrangler's CompiledWasm rule makes it: `wasm` maps each module's name to its file, once built.
+ */
+export function wasmModulesPlugin(): { wasm: Map<string, string>; plugin: Plugin } {
+  const wasm = new Map<string, string>();
+  const plugin: Plugin = {
+    name: "wasm-modules",
+    setup(builder) {
+      builder.onResolve({ filter: /\.wasm$/ }, (args) => {
+        const path = resolve(args.resolveDir, args.path);
+        wasm.set(basename(path), path);
+        return { path: `./${basename(path)}`, external: true };
+      });
+    },
+  };
+  return { wasm, plugin };
+}
+
 const capnpString = (value: string) => JSON.stringify(value);
 
 const LOCAL_MAIN = "src/local/app.ts";
@@ -70,19 +89,7 @@ export async function buildApp(options: {
     external: ["cloudflare:*", "node:*"],
     logLevel: "warning",
   };
-  // WebAssembly the app imports (the worker bundler's esbuild) becomes a module of its own, as
-  // wrangler's CompiledWasm rule makes it.
-  const wasm = new Map<string, string>();
-  const wasmModules: Plugin = {
-    name: "wasm-modules",
-    setup(builder) {
-      builder.onResolve({ filter: /\.wasm$/ }, (args) => {
-        const path = resolve(args.resolveDir, args.path);
-        wasm.set(basename(path), path);
-        return { path: `./${basename(path)}`, external: true };
-      });
-    },
-  };
+  const { wasm, plugin: wasmModules } = wasmModulesPlugin();
   // The dev line's own entry (src/local/app.ts): the same app and classes as config.main, with the
   // local sandbox in place of the Worker Loader.
   // The page names the line's own client build, not the release one.
