@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
-import { readWranglerConfig, wasmModulesPlugin } from "../scripts/app/app-build.ts";
+import { readWranglerConfig, WORKER_BUILD, wasmModulesPlugin } from "../scripts/app/app-build.ts";
 import { freePort } from "../scripts/workerd/free-port.ts";
 import { WorkerdProcess } from "../scripts/workerd/process.ts";
 import { countingEntry } from "./call-counter.ts";
@@ -50,15 +50,8 @@ export async function startProductionApp(options: {
           },
         }
       : { entryPoints: [config.main] }),
+    ...WORKER_BUILD,
     outfile: join(dir, "app.js"),
-    bundle: true,
-    format: "esm",
-    target: "es2024",
-    platform: "neutral",
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "browser"],
-    external: ["cloudflare:*", "node:*"],
-    logLevel: "warning",
     plugins: [wasmModules],
   });
   for (const [name, path] of wasm) copyFileSync(path, join(dir, name));

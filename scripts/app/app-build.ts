@@ -22,6 +22,18 @@ export function readWranglerConfig(path = "wrangler.jsonc"): WranglerConfig {
 /** Secrets the app reads when the operator sets them (wrangler secret put in production). */
 export const APP_SECRETS = ["VISITOR_KEY", "ADMIN_TOKEN"] as const;
 
+/** How a worker is bundled, as wrangler bundles it for workerd. */
+export const WORKER_BUILD: BuildOptions = {
+  bundle: true,
+  format: "esm",
+  target: "es2024",
+  platform: "neutral",
+  mainFields: ["module", "main"],
+  conditions: ["workerd", "worker", "browser"],
+  external: ["cloudflare:*", "node:*"],
+  logLevel: "warning",
+};
+
 /**
  * WebAssembly the app imports (the worker bundler's esbuild) becomes a module of its own, as
  * wrangler's CompiledWasm rule makes it: `wasm` maps each module's name to its file, once built.
@@ -79,19 +91,7 @@ export async function buildApp(options: {
   chmodSync(state, 0o700);
   const config = readWranglerConfig(options.configPath);
 
-  const common: BuildOptions = {
-    bundle: true,
-    format: "esm",
-    target: "es2024",
-    platform: "neutral",
-    mainFields: ["module", "main"],
-    conditions: ["workerd", "worker", "browser"],
-    external: ["cloudflare:*", "node:*"],
-    logLevel: "warning",
-  };
   const { wasm, plugin: wasmModules } = wasmModulesPlugin();
-  // The dev line's own entry (src/local/app.ts): the same app and classes as config.main, with the
-  // local sandbox in place of the Worker Loader.
   // The page names the line's own client build, not the release one.
   const client = options.client;
   const lineManifest: Plugin = {
@@ -103,15 +103,17 @@ export async function buildApp(options: {
       );
     },
   };
+  // The dev line's own entry (src/local/app.ts): the same app and classes as config.main, with the
+  // local sandbox in place of the Worker Loader.
   await build({
-    ...common,
+    ...WORKER_BUILD,
     entryPoints: [LOCAL_MAIN],
     outfile: join(dir, "app.js"),
     plugins: [wasmModules, lineManifest],
   });
   for (const [name, path] of wasm) copyFileSync(path, join(dir, name));
-  await build({ ...common, entryPoints: ["src/local/assets/index.ts"], outfile: join(dir, "assets.js") });
-  await build({ ...common, entryPoints: ["src/local/ratelimit/index.ts"], outfile: join(dir, "ratelimit.js") });
+  await build({ ...WORKER_BUILD, entryPoints: ["src/local/assets/index.ts"], outfile: join(dir, "assets.js") });
+  await build({ ...WORKER_BUILD, entryPoints: ["src/local/ratelimit/index.ts"], outfile: join(dir, "ratelimit.js") });
 
   const namespaces = config.durable_objects?.bindings ?? [];
   const bindings = [

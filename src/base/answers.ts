@@ -138,12 +138,24 @@ export interface AdminTokenListAnswer {
 // types, so the OpenAPI document and the MCP tools describe them from the one definition. Only
 // types reach the browser bundle (it imports `type`s from here).
 
-const ErrorBodySchema = Schema.StructWithRest(
-  Schema.Struct({ code: Schema.Literals(Object.keys(ERROR_STATUS) as ErrorCode[]), message: Schema.String }),
-  [Schema.Record(Schema.String, Schema.Unknown)],
-).annotate({ description: "Our error: its code and words; `location` is { file?, line, column } in your own code." });
+const ALL_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 
-const RunConsoleSchema = Schema.Struct({
+/** Our error body, `{ code, message, …details }`, with `code` one of `codes`. */
+export function errorBodySchema(codes: readonly ErrorCode[] = ALL_CODES) {
+  return Schema.StructWithRest(Schema.Struct({ code: Schema.Literals(codes), message: Schema.String }), [
+    Schema.Record(Schema.String, Schema.Unknown),
+  ]).annotate({
+    description:
+      "Our error: its code (docs/api.md#errors), its words, and the details it names (issues, location { file?, line, column } in your own code, limit…).",
+  });
+}
+
+const ErrorBodySchema = errorBodySchema();
+
+export const OutcomeSchema = Schema.Literals(["ok", "exception", "limit", "load_error", "error"]);
+
+/** What a run printed and threw uncaught (RunConsole). */
+export const RunConsoleSchema = Schema.Struct({
   logs: Schema.Array(
     Schema.Struct({
       level: Schema.Literals(["log", "info", "warn", "error", "debug"]),
@@ -153,7 +165,7 @@ const RunConsoleSchema = Schema.Struct({
   ),
   exceptions: Schema.Array(Schema.Struct({ name: Schema.String, message: Schema.String, stack: Schema.String })),
   truncated: Schema.Boolean,
-}).annotate({ description: "What the run printed; null when it never reached an isolate's console." });
+});
 
 /** What every answer about one run says, whether it ran a prompt or called an export. */
 const RunFields = {
@@ -162,8 +174,10 @@ const RunFields = {
   runId: Schema.String,
   /** The program's own status, or our error's. */
   status: Schema.Number,
-  outcome: Schema.Literals(["ok", "exception", "limit", "load_error", "error"]),
-  console: Schema.NullOr(RunConsoleSchema),
+  outcome: OutcomeSchema,
+  console: Schema.NullOr(RunConsoleSchema).annotate({
+    description: "What the run printed; null when it never reached an isolate's console.",
+  }),
   error: Schema.optional(ErrorBodySchema),
   durationMs: Schema.Number,
   /** The isolate was new for this run; null when the run never reached one. */

@@ -1,12 +1,10 @@
 /// <reference types="vite/client" />
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SubmitAnswer, TokenCreatedAnswer } from "../../src/base/answers";
-import worker from "../../src/index";
 import { validate } from "../support/json-schema";
-import { CLIENT_IP, newVisitor, ORIGIN, unique } from "../support/workerd/api";
+import { callSettled, newVisitor, unique } from "../support/workerd/api";
 
 type Json = Record<string, unknown>;
 interface Operation {
@@ -23,14 +21,8 @@ let document: { openapi: string; paths: Record<string, Record<string, Operation>
 /** "get /run/{hash} 200", for every answer checked against the document. */
 const checked = new Set<string>();
 
-async function fetchWith(workerEnv: Env, path: string, init: RequestInit = {}): Promise<Response> {
-  const request = new Request(`${ORIGIN}${path}`, init);
-  if (!request.headers.has("cf-connecting-ip")) request.headers.set("cf-connecting-ip", CLIENT_IP);
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(request, workerEnv, ctx);
-  const body = await response.arrayBuffer();
-  await waitOnExecutionContext(ctx);
-  return new Response(response.status === 204 ? null : body, response);
+function fetchWith(workerEnv: Env, path: string, init: RequestInit = {}): Promise<Response> {
+  return callSettled(path, init, workerEnv);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type {
@@ -9,21 +9,13 @@ import type {
   TokenCreatedAnswer,
   TokenListAnswer,
 } from "../../src/base/answers";
-import worker from "../../src/index";
-import { CLIENT_IP, call, expectError, newVisitor, ORIGIN, submit, unique } from "../support/workerd/api";
+import { call, callSettled, expectError, newVisitor, ORIGIN, submit, unique } from "../support/workerd/api";
 
 const SAME_ORIGIN = { origin: ORIGIN, "sec-fetch-site": "same-origin" };
 const ADMIN_TOKEN = "operator-admin-token-for-tests";
 
-/** The worker with other vars and secrets; every waitUntil awaited, so recording has happened. */
-async function fetchWith(workerEnv: Env, path: string, init: RequestInit = {}): Promise<Response> {
-  const request = new Request(`${ORIGIN}${path}`, init);
-  if (!request.headers.has("cf-connecting-ip")) request.headers.set("cf-connecting-ip", CLIENT_IP);
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(request, workerEnv, ctx);
-  const body = await response.arrayBuffer();
-  await waitOnExecutionContext(ctx);
-  return new Response(response.status === 204 ? null : body, response);
+function fetchWith(workerEnv: Env, path: string, init: RequestInit = {}): Promise<Response> {
+  return callSettled(path, init, workerEnv);
 }
 const settled = (path: string, init?: RequestInit) => fetchWith(env, path, init);
 

@@ -1,22 +1,13 @@
-import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { HistoryAnswer, HistoryEntry } from "../../src/base/answers";
 import worker from "../../src/index";
 import { mailboxFor, mailboxSink } from "../../src/sandbox/telemetry/run-logs";
 import { UNTRACED_RUN } from "../../src/sandbox/telemetry/trace-sink";
-import { CLIENT_IP, call, newVisitor, ORIGIN, submit, unique } from "../support/workerd/api";
+import { call, callSettled, newVisitor, ORIGIN, submit, unique } from "../support/workerd/api";
 
-/** A request through the worker with its own execution context, awaited to the end of its waitUntil. */
-async function settled(path: string, init: RequestInit = {}, workerEnv: Env = env): Promise<Response> {
-  const request = new Request(`${ORIGIN}${path}`, init);
-  request.headers.set("cf-connecting-ip", CLIENT_IP);
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(request, workerEnv, ctx);
-  await response.arrayBuffer();
-  await waitOnExecutionContext(ctx);
-  return response;
-}
+const settled = callSettled;
 
 function cookieOf(response: Response): string | null {
   const match = /promptlog_visitor=([^;]+)/.exec(response.headers.get("set-cookie") ?? "");

@@ -8,8 +8,8 @@ import type {
   TokenCreatedAnswer,
   TokenListAnswer,
 } from "../../base/answers";
-import { CallableExport } from "../../base/answers";
-import { ERROR_STATUS, type ErrorCode } from "../../base/errors";
+import { CallableExport, errorBodySchema, OutcomeSchema, RunConsoleSchema } from "../../base/answers";
+import type { ErrorCode } from "../../base/errors";
 import { Language, Mode } from "../../base/schemas";
 
 /**
@@ -19,22 +19,12 @@ import { Language, Mode } from "../../base/schemas";
  * schema here does not describe.
  */
 
-const ALL_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
-
-/** `{ error: { code, message, …details } }`, with `code` one of `codes`. */
-export function errorAnswer(codes: readonly ErrorCode[] = ALL_CODES) {
-  return Schema.Struct({ error: errorBody(codes) });
+/** `{ error: { code, message, …details } }`, with `code` one of `codes` (every code when none are named). */
+export function errorAnswer(codes?: readonly ErrorCode[]) {
+  return Schema.Struct({ error: errorBodySchema(codes) });
 }
 
-function errorBody(codes: readonly ErrorCode[]) {
-  return Schema.StructWithRest(Schema.Struct({ code: Schema.Literals(codes), message: Schema.String }), [
-    Schema.Record(Schema.String, Schema.Unknown),
-  ]).annotate({
-    description:
-      "Our error: its code (docs/api.md#errors), its words, and the details it names (issues, location, limit…).",
-  });
-}
-const ErrorBody = errorBody(ALL_CODES);
+const ErrorBody = errorBodySchema();
 
 export const SubmitAnswerSchema = Schema.Struct({
   hash: Schema.String.annotate({ description: "SHA-256 of the program's canonical form, 64 lowercase hex characters" }),
@@ -59,14 +49,12 @@ export const ProgramAnswerSchema = Schema.Union([
   Schema.Struct({ ...ProgramCommon, files: Schema.Record(Schema.String, Schema.String), main: Schema.String }),
 ]);
 
-const Outcome = Schema.Literals(["ok", "exception", "limit", "load_error", "error"]);
-
 const HistoryEntryFields = {
   id: Schema.NullOr(Schema.String),
   prompt: Schema.String,
   hash: Schema.String,
   status: Schema.Number,
-  outcome: Outcome,
+  outcome: OutcomeSchema,
   durationMs: Schema.Number,
   cold: Schema.NullOr(Schema.Boolean),
   at: Schema.String.annotate({ description: "ISO 8601 time the run started" }),
@@ -76,17 +64,7 @@ export const HistoryAnswerSchema = Schema.Struct({ entries: Schema.Array(Schema.
 
 export const RunRecordSchema = Schema.Struct({
   ...HistoryEntryFields,
-  console: Schema.Struct({
-    logs: Schema.Array(
-      Schema.Struct({
-        level: Schema.Literals(["log", "info", "warn", "error", "debug"]),
-        message: Schema.String,
-        at: Schema.Number,
-      }),
-    ),
-    exceptions: Schema.Array(Schema.Struct({ name: Schema.String, message: Schema.String, stack: Schema.String })),
-    truncated: Schema.Boolean,
-  }),
+  console: RunConsoleSchema,
   egress: Schema.Array(
     Schema.Struct({
       method: Schema.String,
