@@ -4,7 +4,8 @@ import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SubmitAnswer, TokenCreatedAnswer } from "../../src/base/answers";
 import { validate } from "../support/json-schema";
-import { callSettled, newVisitor, unique } from "../support/workerd/api";
+import { newVisitor, unique } from "../support/workerd/api";
+import { callSettled } from "../support/workerd/settled";
 
 type Json = Record<string, unknown>;
 interface Operation {

@@ -9,7 +9,8 @@ import type {
   TokenCreatedAnswer,
   TokenListAnswer,
 } from "../../src/base/answers";
-import { call, callSettled, expectError, newVisitor, ORIGIN, submit, unique } from "../support/workerd/api";
+import { call, expectError, newVisitor, ORIGIN, submit, unique } from "../support/workerd/api";
+import { callSettled } from "../support/workerd/settled";
 
 const SAME_ORIGIN = { origin: ORIGIN, "sec-fetch-site": "same-origin" };
 const ADMIN_TOKEN = "operator-admin-token-for-tests";

@@ -5,7 +5,8 @@ import type { HistoryAnswer, HistoryEntry } from "../../src/base/answers";
 import worker from "../../src/index";
 import { mailboxFor, mailboxSink } from "../../src/sandbox/telemetry/run-logs";
 import { UNTRACED_RUN } from "../../src/sandbox/telemetry/trace-sink";
-import { call, callSettled, newVisitor, ORIGIN, submit, unique } from "../support/workerd/api";
+import { call, newVisitor, ORIGIN, submit, unique } from "../support/workerd/api";
+import { callSettled } from "../support/workerd/settled";
 
 const settled = callSettled;
 

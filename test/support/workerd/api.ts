@@ -1,9 +1,7 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { ErrorAnswer, RunRecord, SubmitAnswer } from "../../../src/base/answers";
 import type { ErrorBody } from "../../../src/base/errors";
-import worker from "../../../src/index";
 
 export const ORIGIN = "http://localhost:8787";
 
@@ -18,20 +16,6 @@ export function call(path: string, init?: RequestInit): Promise<Response> {
   const request = new Request(`${ORIGIN}${path}`, init);
   if (!request.headers.has("cf-connecting-ip")) request.headers.set("cf-connecting-ip", CLIENT_IP);
   return exports.default.fetch(request);
-}
-
-/**
- * A request through the worker with its own execution context (and other vars or secrets, when
- * given), read whole and awaited to the end of every waitUntil: recording has happened by then.
- */
-export async function callSettled(path: string, init: RequestInit = {}, workerEnv: Env = env): Promise<Response> {
-  const request = new Request(`${ORIGIN}${path}`, init);
-  if (!request.headers.has("cf-connecting-ip")) request.headers.set("cf-connecting-ip", CLIENT_IP);
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(request, workerEnv, ctx);
-  const body = await response.arrayBuffer();
-  await waitOnExecutionContext(ctx);
-  return new Response(response.status === 204 ? null : body, response);
 }
 
 export function postJson(path: string, body: unknown, headers: Record<string, string> = {}) {
