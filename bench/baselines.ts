@@ -32,6 +32,53 @@ export default {
   },
 };`;
 
+/**
+ * The same, with what every run of ours needs on top of the runtime itself: the program behind a
+ * runner entrypoint answering over RPC (how it ended, whether warm), the run marker and a tail
+ * reading it (the console), and the answer's body passed through a counting stream (the byte and
+ * time caps). No app, no validation, no history: the ceiling of the production path.
+ */
+const PROTOCOL_WORKER = `
+import { WorkerEntrypoint } from "cloudflare:workers";
+const runner = (n) => "import { WorkerEntrypoint } from 'cloudflare:workers';" +
+  "const program = { fetch(req) { return new Response('program ' + " + JSON.stringify(String(n)) + " + ' ' + new URL(req.url).searchParams.get('q')) } };" +
+  "let warm = false;" +
+  "export default class extends WorkerEntrypoint { async run(request, runId) { console.debug('run', runId); const was = warm; warm = true;" +
+  " try { return { kind: 'ok', response: await program.fetch(request), warm: was }; } catch (e) { return { kind: 'exception', message: String(e), warm: was }; } } }";
+export class Tail extends WorkerEntrypoint { tail(events) { for (const event of events) event.logs.find((log) => log.message[0] === "run"); } }
+const program = (n, ctx) => ({
+  compatibilityDate: "2026-10-01",
+  mainModule: "r.js",
+  modules: { "r.js": runner(n) },
+  globalOutbound: null,
+  tails: [ctx.exports.Tail({ props: {} })],
+});
+function capped(source) {
+  const reader = source.getReader();
+  let bytes = 0;
+  const timer = setTimeout(() => reader.cancel("too slow"), 30000);
+  return new ReadableStream({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) { clearTimeout(timer); return controller.close(); }
+      bytes += value.byteLength;
+      if (bytes > 16777216) return controller.error(new Error("too large"));
+      controller.enqueue(value);
+    },
+  });
+}
+export default {
+  async fetch(request, env, ctx) {
+    const url = new URL(request.url);
+    const n = url.searchParams.get("n") ?? "warm";
+    if (url.pathname === "/health") return new Response("ok");
+    const worker = url.pathname === "/cold" ? env.LOADER.load(program(n, ctx)) : env.LOADER.get("p" + n, () => program(n, ctx));
+    const outcome = await worker.getEntrypoint().run(new Request("http://p/?q=x"), crypto.randomUUID());
+    if (outcome.kind !== "ok") return Response.json(outcome, { status: 500 });
+    return new Response(capped(outcome.response.body), { status: outcome.response.status, headers: { "content-type": "text/plain" } });
+  },
+};`;
+
 export interface Baseline {
   readonly origin: string;
   readonly pid: number | undefined;
@@ -40,10 +87,11 @@ export interface Baseline {
   stop(): Promise<void>;
 }
 
-export async function startRawWorkerd(dir: string): Promise<Baseline> {
+/** Raw workerd and a loader worker; `protocol`: with our run protocol on top (PROTOCOL_WORKER). */
+export async function startRawWorkerd(dir: string, options: { protocol?: boolean } = {}): Promise<Baseline> {
   const folder = resolve(dir);
   mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, "loader.js"), LOADER_WORKER);
+  writeFileSync(join(folder, "loader.js"), options.protocol ? PROTOCOL_WORKER : LOADER_WORKER);
   writeFileSync(
     join(folder, "raw.capnp"),
     `using Workerd = import "/workerd/workerd.capnp";

@@ -301,6 +301,9 @@ await productionForLoad.stop();
 const raw = await startRawWorkerd(".wrangler/bench");
 results.push(await measure("raw workerd + loader", rawTarget(raw)));
 await raw.stop();
+const protocol = await startRawWorkerd(".wrangler/bench-protocol", { protocol: true });
+results.push(await measure("raw workerd + loader, our run protocol", rawTarget(protocol)));
+await protocol.stop();
 const upstream = await startRawWorkerd(".wrangler/bench-upstream");
 const hop = await startOneHop(".wrangler/bench-hop", upstream);
 results.push(await measure("raw workerd behind one hop", rawTarget(hop)));
@@ -360,6 +363,7 @@ const prod = named("production path (one workerd)");
 const prodCookieless = named("production path, API client without cookie");
 const rawResult = named("raw workerd + loader");
 const hopResult = named("raw workerd behind one hop");
+const protocolResult = named("raw workerd + loader, our run protocol");
 const proc = named("process per run");
 const top = Math.max(...SIZE.connections);
 const share = (r: Result) => (r.throughput[top] ?? 0) / (rawResult.throughput[top] ?? 1);
@@ -406,6 +410,7 @@ const targets: [string, boolean, string][] = [
 const targetLines = targets.map(([what, met, value]) => `- ${met ? "met" : "NOT met"}: ${what} (${value})`).join("\n");
 // What no design with the app and the programs in two processes can beat on this machine.
 const floorLines = [
+  `- our run protocol alone (the runner's answer over RPC, the tail reading its console, the body through a counting stream; no app): throughput ${percent(share(protocolResult))} of raw at ${top} connections, ${ms(protocolResult.cpuMsPerRun.app)} ms CPU per warm run, warm p50 ${(protocolResult.warmP50 / rawResult.warmP50).toFixed(2)}× raw: the most the production path can reach`,
   `- one forwarding hop alone: warm p50 ${(hopResult.warmP50 / rawResult.warmP50).toFixed(2)}× raw, throughput ${percent(share(hopResult))} of raw at ${top} connections, cold p50 ${(hopResult.coldP50 / rawResult.coldP50).toFixed(2)}× raw`,
   `- raw workerd itself: cold ${(proc.coldP50 / rawResult.coldP50).toFixed(1)}× faster than process per run, ${ms(rawResult.mibPerWarmProgram)} MiB per warm program, ${ms(rawResult.cpuMsPerRun.app)} ms CPU per warm run`,
 ].join("\n");
@@ -447,7 +452,8 @@ ${targetLines}
 
 The runaway protection (issue 3) keeps the app in another process than the programs, so that a
 program wedging its runtime cannot take the app down. The "one hop" row is raw workerd behind a
-second workerd that only forwards: the best any such design can do here.
+second workerd that only forwards: the best any such design can do here. The "our run protocol"
+row is raw workerd doing only what every run of ours must (bench/baselines.ts PROTOCOL_WORKER).
 
 ${floorLines}
 

@@ -30,6 +30,8 @@ export async function startProductionApp(options: {
   dir: string;
   stateDir: string;
   countCalls?: boolean;
+  /** Opens workerd's inspector on this port (profiling). */
+  inspectorPort?: number;
 }): Promise<ProductionApp> {
   const dir = resolve(options.dir);
   const state = resolve(options.stateDir);
@@ -104,6 +106,7 @@ const app :Workerd.Worker = (
     port,
     // The page: the app's own route, no Durable Object touched but the visitor key's.
     healthPath: "/",
+    inspectorPort: options.inspectorPort,
   });
   if (!(await child.waitUntilReady(30_000))) {
     await child.kill("crash");

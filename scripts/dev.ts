@@ -55,10 +55,13 @@ const supervisor = new Supervisor(
       // The egress policy: EGRESS_ALLOW from wrangler.jsonc unless the environment sets it.
       EGRESS_ALLOW: process.env.EGRESS_ALLOW ?? String(readWranglerConfig().vars?.EGRESS_ALLOW ?? ""),
     },
-    fromEnvironment: ["INTERNAL_SECRET", "EGRESS_HEADERS"],
+    // SUPERVISOR_URL: where each runtime sends its runs' traces, set by the supervisor once it listens.
+    fromEnvironment: ["INTERNAL_SECRET", "EGRESS_HEADERS", "SUPERVISOR_URL"],
   }),
   {
     secret: internalSecret,
+    // The traces of the app's runs go back to it (src/local/trace-inbox.ts).
+    appUrl: `http://localhost:${port}`,
     // The EGRESS_HEADERS secret only from the environment, never from a file in the repository.
     env: { INTERNAL_SECRET: internalSecret, EGRESS_HEADERS: process.env.EGRESS_HEADERS ?? "{}" },
   },

@@ -16,7 +16,11 @@ import {
   OUTCOME_HEADER,
   PREPARE_PATH,
   PROGRAM_HEADER,
+  type PushedTrace,
+  TRACE_INBOX_PATH,
+  TRACES_PATH,
 } from "../../src/local/protocol.ts";
+import { isUntraced } from "../../src/sandbox/telemetry/trace-sink.ts";
 import type { Failure } from "../workerd/process.ts";
 import { Lane, type LaneHost, log, type SandboxRuntime } from "./lane.ts";
 import { DATA_LIMIT_MB, LANES, type LaneName, LINGER_MS, WATCH_EVERY_MS, WEDGE_MS, WEDGE_SLACK_MS } from "./limits.ts";
@@ -77,8 +81,6 @@ interface Track {
   endedAt: number | undefined;
   /** When its runtime exited. */
   goneAt: number | undefined;
-  /** Its trace was asked for (by the app, or the supervisor): not answered, or answered without a console, the run is still going. */
-  traceAsked: boolean;
   /** One of the suspects when its runtime ended for a limit: its trace answers that limit's error. */
   blamed: boolean;
 }
@@ -90,8 +92,13 @@ const NETWORK = /"network":true/;
 const SNIFF_BYTES = 64 * 1024;
 const NO_TRACE = JSON.stringify({ console: null, egress: [] });
 const RECENT_RUNS = 64;
-/** How long after a run's answer the app has to ask for its trace before the supervisor asks itself. */
-const TRACE_GRACE_MS = 5_000;
+/**
+ * How long a request for a late trace waits for the run's end: long enough for a run that wedged
+ * its runtime after answering (ctx.waitUntil) to be caught, so its trace answers that limit.
+ */
+const LATE_TRACE_WAIT_MS = WEDGE_MS + 1_000;
+/** The most a runtime's batch of traces may be (each console is capped at 64 KiB). */
+const MAX_TRACES_BYTES = 16 * 1024 * 1024;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -118,6 +125,9 @@ export class Supervisor {
   private readonly byRunId = new Map<string, Track>();
   /** How long each runtime's last RECENT_RUNS runs took: what "slow" is measured against. */
   private readonly walls = new WeakMap<SandboxRuntime, number[]>();
+  /** The app's requests for a late trace (GET /logs/<run id>), by run id, until the run's end is known. */
+  private readonly lateTraces = new Map<string, ServerResponse>();
+  private readonly appUrl: string;
   private readonly server: Server;
   private watch: NodeJS.Timeout | undefined;
   private checks = 0;
@@ -126,19 +136,27 @@ export class Supervisor {
 
   private readonly secret: Buffer;
   private readonly headers: Record<string, string>;
+  /** What every runtime's environment holds: the secrets, and where it sends its traces (SUPERVISOR_URL). */
+  private readonly runtimeEnv: Record<string, string>;
 
   /**
    * `secret`: the dev line's internal secret. The supervisor answers only requests that carry it (the
    * app's), and its runtimes only the supervisor's; `env` reaches every runtime (the secrets its
    * config binds from the environment).
    */
-  constructor(workerd: string, configPath: string, options: { secret: string; env: Record<string, string> }) {
+  constructor(
+    workerd: string,
+    configPath: string,
+    options: { secret: string; env: Record<string, string>; appUrl: string },
+  ) {
     this.secret = Buffer.from(options.secret);
     this.headers = { [INTERNAL_SECRET_HEADER]: options.secret };
+    this.appUrl = options.appUrl;
+    this.runtimeEnv = { ...options.env };
     const host: LaneHost = {
       workerd,
       configPath,
-      env: options.env,
+      env: this.runtimeEnv,
       headers: this.headers,
       stopping: () => this.stopping,
       spawned: (runtime, lane) => {
@@ -152,11 +170,14 @@ export class Supervisor {
 
   /** Starts the probation lane's runtime and the proxy; answers the URL the main worker sends runs to. */
   async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    // Runtimes send their runs' traces here (src/local/sandbox-host/trace-box.ts).
+    this.runtimeEnv.SUPERVISOR_URL = url;
     // The other lanes start on their first run: an idle dev line runs one sandbox runtime.
     await this.lanes.probation.current();
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
     this.watch = setInterval(() => this.check(), WATCH_EVERY_MS);
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return url;
   }
 
   async stop(): Promise<void> {
@@ -173,24 +194,12 @@ export class Supervisor {
     if (++this.checks % 10 === 0) this.forget();
   }
 
-  /**
-   * Forgets runs over LINGER_MS ago: their program can no longer be running. Asks about runs whose
-   * trace nobody asked for.
-   */
+  /** Forgets runs over LINGER_MS ago: their program can no longer be running. */
   private forget() {
     const now = Date.now();
     for (const track of this.tracks) {
       const since = track.endedAt ?? track.goneAt;
       if (since !== undefined && now - since > LINGER_MS) this.untrack(track);
-      else if (
-        track.endedAt !== undefined &&
-        !track.traceAsked &&
-        now - track.endedAt > TRACE_GRACE_MS &&
-        track.runtime.alive &&
-        !track.runtime.failure
-      ) {
-        void this.askTrace(track);
-      }
     }
   }
 
@@ -216,14 +225,30 @@ export class Supervisor {
     const held = [...this.tracks].filter((track) => track.runtime === runtime);
     for (const track of held) track.goneAt = now;
     const failure = runtime.failure;
-    if (this.stopping || (failure !== "cpu" && failure !== "memory") || !lane.blameable(runtime)) return;
-    const suspects = suspectsOf(held, failure, runtime.lastHealthyAt);
-    for (const track of suspects) track.blamed = true;
-    const verdict = this.records.blame(
-      suspects.map((track) => ({ hash: track.hash, answered: track.endedAt !== undefined })),
-      failure,
-    );
-    log(`${lane.name}: runtime (pid ${runtime.pid}) ended (${failure}): ${verdict}`);
+    if (!this.stopping && (failure === "cpu" || failure === "memory") && lane.blameable(runtime)) {
+      const suspects = suspectsOf(held, failure, runtime.lastHealthyAt);
+      for (const track of suspects) track.blamed = true;
+      const verdict = this.records.blame(
+        suspects.map((track) => ({ hash: track.hash, answered: track.endedAt !== undefined })),
+        failure,
+      );
+      log(`${lane.name}: runtime (pid ${runtime.pid}) ended (${failure}): ${verdict}`);
+    }
+    // The runs that had answered will send no trace now: the app learns how each ended.
+    const gone = held.filter((track) => track.endedAt !== undefined && track.runId !== undefined);
+    this.deliver(gone.map((track) => this.goneTrace(track, runtime)));
+  }
+
+  /** The trace of a run whose runtime ended before sending it: the limit error if it is to blame. */
+  private goneTrace(track: Track, runtime: SandboxRuntime): PushedTrace {
+    const runId = track.runId ?? "";
+    if (!track.blamed) return { runId, console: null, egress: [] };
+    return {
+      runId,
+      console: null,
+      egress: [],
+      error: failureError(runtime.failure ?? "crash", runtime).toJSON().error,
+    };
   }
 
   private forward(request: IncomingMessage, response: ServerResponse) {
@@ -234,6 +259,7 @@ export class Supervisor {
       return response.end("forbidden");
     }
     const path = request.url ?? "/";
+    if (request.method === "POST" && path === TRACES_PATH) return void this.receiveTraces(request, response);
     if (request.method === "GET" && path.startsWith(LOGS_PATH)) {
       let runId: string;
       try {
@@ -241,7 +267,7 @@ export class Supervisor {
       } catch {
         return json(response, 200, NO_TRACE);
       }
-      return this.forwardTrace(runId, response);
+      return this.lateTrace(runId, response);
     }
     const kind = path === EXECUTE_PATH ? "execute" : path === PREPARE_PATH ? "prepare" : undefined;
     return this.forwardRun(request, response, kind);
@@ -302,7 +328,6 @@ export class Supervisor {
       runId: undefined,
       endedAt: undefined,
       goneAt: undefined,
-      traceAsked: false,
       blamed: false,
     };
     this.tracks.add(track);
@@ -416,88 +441,91 @@ export class Supervisor {
   }
 
   /**
-   * GET /logs/<run id>: from the runtime that ran the run. A run that answered and never finished
-   * (ctx.waitUntil) until its runtime ended for a limit gets that limit's error.
+   * POST /traces from a runtime: the traces of its runs that ended. Each such run is over, waitUntil
+   * and all, and counts as a clean run; the traces the app keeps go on to it, in one request.
    */
-  private async forwardTrace(runId: string, response: ServerResponse) {
-    const track = this.byRunId.get(runId);
-    if (!track) return this.traceFromAny(runId, response);
-    track.traceAsked = true;
-    const runtime = track.runtime;
-    const reply =
-      runtime.alive && !runtime.failure
-        ? await send(runtime, {
-            method: "GET",
-            path: `${LOGS_PATH}${encodeURIComponent(runId)}`,
-            headers: this.headers,
-          })
-        : undefined;
-    if (!reply) {
-      // The runtime went away under the request (or is going): once its end is handled, whether this
-      // run is to blame (its waitUntil wedged it) is known.
-      await Promise.race([runtime.exited, sleep(1_000)]);
-      await sleep(0);
-      if (track.blamed) return answer(response, failureError(runtime.failure ?? "crash", runtime));
-      return json(response, 200, NO_TRACE);
+  private async receiveTraces(request: IncomingMessage, response: ServerResponse) {
+    const body = await readBody(request, MAX_TRACES_BYTES);
+    let traces: PushedTrace[];
+    try {
+      traces = (JSON.parse(body?.toString() ?? "") as { traces: PushedTrace[] }).traces;
+      if (!Array.isArray(traces)) throw new Error("no traces");
+    } catch {
+      response.writeHead(400).end();
+      return;
     }
-    this.traced(track, reply);
-    json(response, reply.status, reply.body);
-  }
-
-  /** Its trace came back: with its console, the run is over, waitUntil and all, and counts as a clean run. */
-  private traced(track: Track, reply: { status: number; body: Buffer }) {
-    if (reply.status !== 200 || reply.body.toString().startsWith('{"console":null')) return;
-    this.untrack(track);
-    if (track.endedAt === undefined || track.blamed) return;
-    const moved = this.records.finished(track.hash);
-    if (moved) log(moved);
+    response.writeHead(204).end();
+    for (const trace of traces) {
+      const track = typeof trace?.runId === "string" ? this.byRunId.get(trace.runId) : undefined;
+      if (!track || trace.console === null) continue;
+      this.untrack(track);
+      if (track.endedAt === undefined || track.blamed) continue;
+      const moved = this.records.finished(track.hash);
+      if (moved) log(moved);
+    }
+    this.deliver(traces);
   }
 
   /**
-   * A run nobody asked the trace of (one on the run origin, say) TRACE_GRACE_MS after its answer: the
-   * supervisor asks, to learn whether it is over (the app would have asked by now).
+   * Traces to the app: to a request that waits for one (GET /logs), or in one request to its inbox.
+   * A run nobody traces ends here.
    */
-  private async askTrace(track: Track) {
-    if (track.runId === undefined) return;
-    track.traceAsked = true;
-    const reply = await send(track.runtime, {
-      method: "GET",
-      path: `${LOGS_PATH}${encodeURIComponent(track.runId)}`,
-      headers: this.headers,
-    });
-    if (reply) this.traced(track, reply);
+  private deliver(traces: readonly PushedTrace[]) {
+    const batch: PushedTrace[] = [];
+    for (const trace of traces) {
+      const waiting = this.lateTraces.get(trace.runId);
+      if (waiting) {
+        this.lateTraces.delete(trace.runId);
+        json(waiting, 200, JSON.stringify(trace));
+      } else if (!isUntraced(trace.runId)) {
+        batch.push(trace);
+      }
+    }
+    if (batch.length === 0) return;
+    fetch(new URL(TRACE_INBOX_PATH, this.appUrl), {
+      method: "POST",
+      headers: { "content-type": "application/json", ...this.headers },
+      body: JSON.stringify({ traces: batch }),
+      redirect: "manual",
+    })
+      .then((answer) => answer.body?.cancel())
+      .catch((error: Error) => log(`traces did not reach the app: ${error.message}`));
   }
 
-  /** A run the supervisor did not see start (its run id was not found): asks every lane's runtime. */
-  private async traceFromAny(runId: string, response: ServerResponse) {
-    const path = `${LOGS_PATH}${encodeURIComponent(runId)}`;
-    const serving = Object.values(this.lanes).flatMap((lane) => (lane.serving ? [lane.serving] : []));
-    const replies = await Promise.all(
-      serving.map((runtime) => send(runtime, { method: "GET", path, headers: this.headers })),
-    );
-    const found = replies.find(
-      (reply) => reply?.status === 200 && !reply.body.toString().startsWith('{"console":null'),
-    );
-    json(response, 200, found?.body ?? NO_TRACE);
+  /**
+   * GET /logs/<run id>: a trace that did not reach the app in time. Answered when the run's end is
+   * known: its trace comes, or its runtime ends (a run to blame gets the limit error); or after
+   * LATE_TRACE_WAIT_MS, without one.
+   */
+  private lateTrace(runId: string, response: ServerResponse) {
+    const track = this.byRunId.get(runId);
+    if (!track || track.endedAt === undefined) return json(response, 200, NO_TRACE);
+    if (track.goneAt !== undefined) return json(response, 200, JSON.stringify(this.goneTrace(track, track.runtime)));
+    this.lateTraces.get(runId)?.destroy();
+    this.lateTraces.set(runId, response);
+    const timer = setTimeout(() => {
+      if (this.lateTraces.get(runId) !== response) return;
+      this.lateTraces.delete(runId);
+      json(response, 200, NO_TRACE);
+    }, LATE_TRACE_WAIT_MS);
+    response.once("close", () => {
+      clearTimeout(timer);
+      if (this.lateTraces.get(runId) === response) this.lateTraces.delete(runId);
+    });
   }
 }
 
 /**
  * The runs that could have ended `runtime` (it stopped answering health checks after `healthyAt`, or
  * ran out of memory): those in flight then (for memory, all in flight), and those that had answered
- * but were still running (the app's request for their trace got no console). With none of those, the
- * runs that answered within WEDGE_MS before it stopped answering, whose trace nobody asked for.
+ * but were still running (their trace had not come: a run's trace comes once its invocation is over).
  */
 function suspectsOf(held: Track[], failure: Limit, healthyAt: number): Track[] {
   const inFlight = held.filter(
     (track) => track.endedAt === undefined && (failure === "memory" || track.startedAt <= healthyAt + WEDGE_SLACK_MS),
   );
-  const lingering = held.filter((track) => track.endedAt !== undefined && track.traceAsked);
-  const suspects = [...inFlight, ...lingering];
-  if (suspects.length > 0) return suspects;
-  return held.filter(
-    (track) => track.endedAt !== undefined && !track.traceAsked && track.endedAt >= healthyAt - WEDGE_MS,
-  );
+  const lingering = held.filter((track) => track.endedAt !== undefined);
+  return [...inFlight, ...lingering];
 }
 
 function programOf(headers: IncomingHttpHeaders): string | undefined {
@@ -505,11 +533,19 @@ function programOf(headers: IncomingHttpHeaders): string | undefined {
   return typeof value === "string" && /^[0-9a-f]{1,128}$/.test(value) ? value : undefined;
 }
 
-/** The whole body of a request; undefined if it broke off. */
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+/** The whole body of a request; undefined if it broke off (or passed `maxBytes`). */
+function readBody(request: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    let bytes = 0;
+    request.on("data", (chunk: Buffer) => {
+      bytes += chunk.byteLength;
+      if (bytes > maxBytes) {
+        request.destroy();
+        return resolve(undefined);
+      }
+      chunks.push(chunk);
+    });
     request.once("end", () => resolve(Buffer.concat(chunks)));
     request.once("error", () => resolve(undefined));
     request.once("close", () => {

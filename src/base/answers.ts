@@ -167,6 +167,16 @@ export const RunConsoleSchema = Schema.Struct({
   truncated: Schema.Boolean,
 });
 
+/** One request a program with network made (EgressEntry). */
+export const EgressEntrySchema = Schema.Struct({
+  method: Schema.String,
+  host: Schema.String,
+  path: Schema.String,
+  status: Schema.Number,
+  durationMs: Schema.Number,
+  blocked: Schema.Boolean,
+});
+
 /** What every answer about one run says, whether it ran a prompt or called an export. */
 const RunFields = {
   hash: Schema.String,

@@ -3,6 +3,21 @@ import { ApiError, type ErrorCode } from "./errors";
 
 const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1();
 
+// Building a schema's decoder costs more than running it, and every run decodes its outcome.
+const decoders = new WeakMap<
+  object,
+  (input: unknown) => Result.Result<unknown, { readonly issue: SchemaIssue.Issue }>
+>();
+
+function decoderOf(schema: Schema.ConstraintDecoder<unknown>) {
+  let decoder = decoders.get(schema);
+  if (!decoder) {
+    decoder = Schema.decodeUnknownResult(schema, { errors: "all", onExcessProperty: "error" });
+    decoders.set(schema, decoder);
+  }
+  return decoder;
+}
+
 /** Decodes untrusted input with an Effect schema; failures become a 400 listing every issue. */
 export function decodeOrFail<S extends Schema.ConstraintDecoder<unknown>>(
   schema: S,
@@ -10,8 +25,8 @@ export function decodeOrFail<S extends Schema.ConstraintDecoder<unknown>>(
   code: ErrorCode = "invalid_request",
   what = "request body",
 ): S["Type"] {
-  const result = Schema.decodeUnknownResult(schema, { errors: "all", onExcessProperty: "error" })(input);
-  if (Result.isSuccess(result)) return result.success;
+  const result = decoderOf(schema)(input);
+  if (Result.isSuccess(result)) return result.success as S["Type"];
   const issues = formatIssues(result.failure.issue).issues.map((issue) => ({
     path: (issue.path ?? []).map((segment) => (typeof segment === "object" ? String(segment.key) : String(segment))),
     message: issue.message,

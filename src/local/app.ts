@@ -1,12 +1,15 @@
+import { Hono } from "hono";
 import { createApp } from "../app";
+import type { AppEnv } from "../app-env";
 import { localSandbox } from "./sandbox-client";
 import { storeRelay } from "./store-relay";
+import { traceInbox } from "./trace-inbox";
 
 /**
  * The app as `bun dev` serves it (scripts/app bundles this instead of src/index.ts): the same app,
- * with programs running in the supervised local sandbox runtime, and the relay that runtime uses to
- * reach programs' STORE data. Nothing here is in what `wrangler deploy` uploads.
+ * with programs running in the supervised local sandbox runtime, the relay that runtime uses to
+ * reach programs' STORE data, and the inbox its runs' traces come back to. Nothing here is in what `wrangler deploy` uploads.
  */
 export * from "../objects";
 
-export default createApp(localSandbox, storeRelay);
+export default createApp(localSandbox, new Hono<AppEnv>().route("/", storeRelay).route("/", traceInbox));

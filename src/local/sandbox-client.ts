@@ -2,8 +2,11 @@ import { Schema } from "effect";
 import { decodeOrFail } from "../base/decode";
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from "../base/errors";
 import { oncePerEnv } from "../base/once-per-env";
-import { runLimits } from "../config/limits";
+import { LOG_WAIT_MS, runLimits } from "../config/limits";
+import { PREPARE_RUN } from "../sandbox/execute";
 import type { RunTrace, Sandbox } from "../sandbox/sandbox";
+import { traceHandoff } from "../sandbox/telemetry/trace-handoff";
+import { isUntraced } from "../sandbox/telemetry/trace-sink";
 import { encodeRun } from "./envelope";
 import { localVars } from "./local-vars";
 import {
@@ -53,7 +56,7 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
         program,
         limits,
         request: new Request("http://sandbox/"),
-        runId: "prepare",
+        runId: PREPARE_RUN,
       });
       const answer = await call(PREPARE_PATH, { method: "POST", body, headers: { [PROGRAM_HEADER]: hash } });
       // The runtime loads only a budget of programs ahead; past it, the first run loads the program.
@@ -62,6 +65,7 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
     },
 
     async run(run) {
+      if (!isUntraced(run.runId)) traceHandoff.expect(run.runId);
       const body = await encodeRun({ ...run, limits });
       const answer = await call(EXECUTE_PATH, { method: "POST", body, headers: { [PROGRAM_HEADER]: run.hash } });
       const outcome = answer.headers.get(OUTCOME_HEADER);
@@ -79,6 +83,11 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
     },
 
     async trace(runId) {
+      // Traces come back in batches (./trace-inbox.ts). One that did not come in time is asked of
+      // the supervisor, which answers once it knows: the trace came, or the run's runtime ended
+      // (for a limit its ctx.waitUntil passed, say: that error is the trace's).
+      const pushed = await traceHandoff.take(runId, LOG_WAIT_MS);
+      if (pushed) return pushed;
       const response = await call(`${LOGS_PATH}${encodeURIComponent(runId)}`);
       if (response.ok) return (await response.json()) as RunTrace;
       // The supervisor ended the run's runtime for a limit after the run had answered.

@@ -15,9 +15,33 @@ export async function signVisitor(key: CryptoKey, id: string): Promise<string> {
   return `${id}.${toBase64Url(new Uint8Array(signature))}`;
 }
 
+// A visitor sends the same cookie on every request: one HMAC per cookie and isolate, not per request.
+// Only cookies that verified are kept, so forged ones cannot fill it (nor do the cookies handed to
+// callers that never send one back); at the bound the oldest goes.
+const VERIFIED_KEPT = 10_000;
+const verified = new WeakMap<CryptoKey, Map<string, string>>();
+
 /** The id a cookie carries, or null when it is not one the server signed. */
 export async function verifiedVisitor(key: CryptoKey, cookie: string | undefined): Promise<string | null> {
   if (!cookie) return null;
+  const hit = verified.get(key)?.get(cookie);
+  if (hit !== undefined) return hit;
+  const id = await verify(key, cookie);
+  if (id !== null) remember(key, cookie, id);
+  return id;
+}
+
+function remember(key: CryptoKey, cookie: string, id: string) {
+  let known = verified.get(key);
+  if (!known) {
+    known = new Map();
+    verified.set(key, known);
+  }
+  if (known.size >= VERIFIED_KEPT) known.delete(known.keys().next().value ?? "");
+  known.set(cookie, id);
+}
+
+async function verify(key: CryptoKey, cookie: string): Promise<string | null> {
   const dot = cookie.indexOf(".");
   if (dot < 0) return null;
   const id = cookie.slice(0, dot);

@@ -70,11 +70,9 @@ function capped(source: ReadableStream<Uint8Array>, limits: ResponseLimits) {
   });
   const reader = source.getReader();
   let bytes = 0;
-  let timer: number | null = null;
   let over = false;
   const finish = (end: BodyEnd) => {
     over = true;
-    clearTimeout(timer);
     settle(end);
   };
   const cut = (controller: ReadableStreamDefaultController<Uint8Array>, error: ErrorBody) => {
@@ -85,14 +83,16 @@ function capped(source: ReadableStream<Uint8Array>, limits: ResponseLimits) {
   };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      timer = setTimeout(
+      // The runtime's own timer: nothing to clear when the body ends first (`over` then ignores it).
+      AbortSignal.timeout(limits.maxMs).addEventListener(
+        "abort",
         () =>
           cut(controller, {
             code: "limit_exceeded",
             message: `The program's answer did not finish within ${limits.maxMs / 1000} s, so it was cut.`,
             limit: "responseMs",
           }),
-        limits.maxMs,
+        { once: true },
       );
     },
     async pull(controller) {

@@ -66,15 +66,18 @@ export async function execute(
   run: Run,
   options: {
     reuse?: IsolateReuse;
+    /** Whether the run is watched by our tail (default): isolates with and without one are apart. */
+    tailed?: boolean;
     /** Called only when an isolate is built: a warm run creates no stubs it would not use. */
-    capabilities?: () => Capabilities;
+    capabilities?: (tailed: boolean) => Capabilities;
   } = {},
 ): Promise<Executed> {
   const { program, limits } = run;
-  const code = () => workerCode(program, limits, options.capabilities?.());
+  const tailed = options.tailed ?? true;
+  const code = () => workerCode(program, limits, options.capabilities?.(tailed));
   const worker =
     (options.reuse ?? "cached") === "cached"
-      ? present(loader).get(isolateId(run.hash, limits), code)
+      ? present(loader).get(isolateId(run.hash, limits, tailed), code)
       : present(loader).load(code());
   const runner = worker.getEntrypoint() as unknown as Runner;
   const store = runStore(run.hash, run.runId);
@@ -108,6 +111,9 @@ export async function execute(
   }
 }
 
+/** The run id of a prepare, which loads the isolate with our tail (the one a visitor's runs use). */
+export const PREPARE_RUN = "prepare";
+
 /**
  * Loads a program's cached isolate before its first run (at submit time): its top level runs now,
  * a load error surfaces now, and the first run finds the isolate warm.
@@ -115,11 +121,11 @@ export async function execute(
 export async function prepare(
   loader: WorkerLoader | undefined,
   target: Pick<Run, "hash" | "program" | "limits">,
-  options: { capabilities?: () => Capabilities } = {},
+  options: { capabilities?: (tailed: boolean) => Capabilities } = {},
 ): Promise<void> {
   const { program, limits } = target;
-  const worker = present(loader).get(isolateId(target.hash, limits), () =>
-    workerCode(program, limits, options.capabilities?.()),
+  const worker = present(loader).get(isolateId(target.hash, limits, true), () =>
+    workerCode(program, limits, options.capabilities?.(true)),
   );
   const runner = worker.getEntrypoint() as unknown as Runner;
   const outcome = decodeOrFail(
@@ -140,14 +146,17 @@ function present(loader: WorkerLoader | undefined): WorkerLoader {
 }
 
 function withWallClock<T>(work: Promise<T>): Promise<T> {
-  let timer = 0;
+  // The runtime's own timer (no JS timer to make and clear on every run); it outlives a run that
+  // answered, harmlessly.
+  const deadline = AbortSignal.timeout(RUN_WALL_MS);
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
+    deadline.addEventListener(
+      "abort",
       () => reject(new ApiError("run_timeout", `The program did not answer within ${RUN_WALL_MS / 1000} s.`)),
-      RUN_WALL_MS,
+      { once: true },
     );
   });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([work, timeout]);
 }
 
 /** Maps an error thrown by the runtime (not by the program) to the API error it means. */

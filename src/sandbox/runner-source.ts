@@ -17,7 +17,7 @@ export const RUNNER_MODULE = "promptlog-runner.js";
 const common = `
 let warm = false;
 function begin(runId) {
-  console.debug(${JSON.stringify(RUN_MARKER)}, runId);
+  if (MARKED) console.debug(${JSON.stringify(RUN_MARKER)}, runId);
   const wasWarm = warm;
   warm = true;
   return wasWarm;
@@ -114,7 +114,7 @@ function jsonAnswer(value, wasWarm) {
   return { kind: "ok", response: new Response(body, { headers: { "content-type": "application/json; charset=utf-8" } }), warm: wasWarm };
 }`;
 
-export const MODULE_RUNNER = `import { WorkerEntrypoint } from "cloudflare:workers";
+const MODULE_RUNNER = `import { WorkerEntrypoint } from "cloudflare:workers";
 import * as program from "./${PROGRAM_MODULE}";
 ${common}
 ${calls}
@@ -160,7 +160,7 @@ export default class Runner extends WorkerEntrypoint {
 }
 `;
 
-export const SNIPPET_RUNNER = `import { WorkerEntrypoint } from "cloudflare:workers";
+const SNIPPET_RUNNER = `import { WorkerEntrypoint } from "cloudflare:workers";
 import snippet from "./${PROGRAM_MODULE}";
 ${common}
 export default class Runner extends WorkerEntrypoint {
@@ -186,3 +186,15 @@ export default class Runner extends WorkerEntrypoint {
   }
 }
 `;
+
+// The marker is printed only where a tail reads it: an isolate without one (a run nobody traces)
+// would only pay for the line.
+const RUNNERS = {
+  module: { marked: `const MARKED = true;\n${MODULE_RUNNER}`, unmarked: `const MARKED = false;\n${MODULE_RUNNER}` },
+  snippet: { marked: `const MARKED = true;\n${SNIPPET_RUNNER}`, unmarked: `const MARKED = false;\n${SNIPPET_RUNNER}` },
+};
+
+/** The runner for a program of `mode`, in an isolate with our tail or without. */
+export function runnerSource(mode: "module" | "snippet", tailed: boolean): string {
+  return RUNNERS[mode][tailed ? "marked" : "unmarked"];
+}

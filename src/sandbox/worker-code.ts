@@ -1,7 +1,7 @@
 import { PROGRAM_MODULE, type Program, snippetModule } from "../base/program";
 import { PROGRAM_COMPATIBILITY_DATE } from "../config/compatibility";
 import type { RunLimits } from "../config/limits";
-import { MODULE_RUNNER, RUNNER_MODULE, SNIPPET_RUNNER } from "./runner-source";
+import { RUNNER_MODULE, runnerSource } from "./runner-source";
 
 /** What a program's isolate is handed besides its code: our tails, its env, its egress gateway. */
 export interface Capabilities {
@@ -20,24 +20,28 @@ export function workerCode(
   limits: RunLimits,
   capabilities: Capabilities = {},
 ): WorkerLoaderWorkerCode {
-  const isModule = program.mode === "module";
+  const tails = capabilities.tails ?? [];
   return {
     compatibilityDate: PROGRAM_COMPATIBILITY_DATE,
     mainModule: RUNNER_MODULE,
     modules: {
-      [RUNNER_MODULE]: isModule ? MODULE_RUNNER : SNIPPET_RUNNER,
+      [RUNNER_MODULE]: runnerSource(program.mode, tails.length > 0),
       ...programModules(program),
     },
     env: capabilities.env ?? {},
     globalOutbound: capabilities.globalOutbound ?? null,
     limits: { cpuMs: limits.cpuMs, subRequests: limits.subRequests },
-    tails: capabilities.tails ?? [],
+    tails,
   };
 }
 
-/** Isolates are cached per program and per limits, so changed limits never reuse an old isolate. */
-export function isolateId(hash: string, limits: RunLimits): string {
-  return `${hash}:${limits.cpuMs}:${limits.subRequests}`;
+/**
+ * Isolates are cached per program and per limits, so changed limits never reuse an old isolate; and
+ * apart with our tail and without (`tailed`, see capabilitiesOf): a tail costs every run it watches
+ * a second invocation, which runs nobody traces need not pay.
+ */
+export function isolateId(hash: string, limits: RunLimits, tailed: boolean): string {
+  return `${hash}:${limits.cpuMs}:${limits.subRequests}${tailed ? "" : ":untailed"}`;
 }
 
 /** The program as modules: as written, or as built at submit time (the runner imports PROGRAM_MODULE). */

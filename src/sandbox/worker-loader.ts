@@ -2,13 +2,19 @@ import { ApiError } from "../base/errors";
 import { oncePerEnv } from "../base/once-per-env";
 import { LOG_WAIT_MS, runLimits } from "../config/limits";
 import { capabilitiesOf } from "./capabilities/capabilities-of";
-import { execute, ProgramError, prepare } from "./execute";
-import type { Sandbox } from "./sandbox";
+import { execute, PREPARE_RUN, ProgramError, prepare } from "./execute";
+import type { RunTrace, Sandbox } from "./sandbox";
 import { mailboxFor } from "./telemetry/run-logs";
+import { traceHandoff } from "./telemetry/trace-handoff";
+import { isUntraced } from "./telemetry/trace-sink";
+
+/** After waiting in vain here, how long the mailbox is given: the console has had LOG_WAIT_MS to get there. */
+const MAILBOX_AFTER_WAIT_MS = 250;
 
 /**
  * The production sandbox: this worker's own Worker Loader binding, with our RunTail watching each
- * program's console and the run-log mailbox holding it for the recorder. Under wrangler.prod.jsonc
+ * program's console, handed over in memory when the tail runs in this isolate
+ * (./telemetry/trace-handoff.ts) and held in the run-log mailbox when it does not. Under wrangler.prod.jsonc
  * there is no LOADER (the generated Env type follows wrangler.jsonc, which has one): programs are
  * still submitted and stored, and runs answer 503 loader_unavailable.
  */
@@ -22,7 +28,11 @@ export const workerLoaderSandbox = oncePerEnv((env: Env): Sandbox => {
       // A program with network gets a fresh isolate per run (its gateway names the run): nothing to load ahead.
       if (program.network) return { loaded: false, error: null };
       try {
-        await prepare(loader, { hash, program, limits }, { capabilities: () => capabilitiesOf(program, "prepare") });
+        await prepare(
+          loader,
+          { hash, program, limits },
+          { capabilities: (tailed) => capabilitiesOf(program, PREPARE_RUN, tailed) },
+        );
         return { loaded: true };
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
@@ -31,13 +41,18 @@ export const workerLoaderSandbox = oncePerEnv((env: Env): Sandbox => {
     },
 
     async run({ hash, program, request, runId, call }) {
+      // A run nobody traces needs no tail; a program with network is traced in the mailbox only
+      // (its egress gateway writes there).
+      const tailed = !isUntraced(runId);
+      if (tailed && !program.network) traceHandoff.expect(runId);
       try {
         const executed = await execute(
           loader,
           { hash, program, limits, request, runId, ...(call ? { call } : {}) },
           {
             ...(program.network ? { reuse: "fresh" } : {}),
-            capabilities: () => capabilitiesOf(program, runId),
+            tailed,
+            capabilities: (withTail) => capabilitiesOf(program, runId, withTail),
           },
         );
         return { response: executed.response, error: null, cold: !executed.warm };
@@ -51,6 +66,17 @@ export const workerLoaderSandbox = oncePerEnv((env: Env): Sandbox => {
       }
     },
 
-    trace: (runId) => mailboxFor(env, runId).take(runId, LOG_WAIT_MS),
+    async trace(runId) {
+      const here = await traceHandoff.take(runId, LOG_WAIT_MS);
+      if (here) return here;
+      // Not expected here (a program with network: its egress is in the mailbox), or the tail ran in
+      // another isolate and left it in the mailbox.
+      const trace: RunTrace = await mailboxFor(env, runId).take(
+        runId,
+        here === null ? MAILBOX_AFTER_WAIT_MS : LOG_WAIT_MS,
+      );
+      if (here === null && trace.console) traceHandoff.landedElsewhere();
+      return trace;
+    },
   };
 });

@@ -11,13 +11,12 @@ import {
   EXECUTE_PATH,
   HEALTH_PATH,
   INTERNAL_SECRET_HEADER,
-  LOGS_PATH,
   OUTCOME_HEADER,
   PREPARE_PATH,
   STORE_PATH,
   WARM_HEADER,
 } from "../protocol";
-import { takeTrace, traceBox } from "./trace-box";
+import { traceBox } from "./trace-box";
 
 /**
  * The local sandbox runtime: a separate workerd process, started and replaced by the dev
@@ -29,6 +28,8 @@ interface HostEnv {
   /** The app (bun dev's app server), which keeps every program's STORE data. */
   readonly APP_URL: string;
   readonly INTERNAL_SECRET: string;
+  /** The supervisor, which takes each run's trace (./trace-box.ts). */
+  readonly SUPERVISOR_URL: string;
   readonly EGRESS_ALLOW?: string;
   readonly EGRESS_HEADERS?: string;
 }
@@ -37,11 +38,11 @@ interface HostEnv {
 // module's exports), but keep what they see in this runtime's memory and reach STORE data through
 // the app: this runtime may be replaced at any time.
 
-/** The tail of every program here; consoles wait in memory until the app collects them. */
-export class RunTail extends runTailEntrypoint<HostEnv>(() => traceBox) {}
+/** The tail of every program here; traces go to the supervisor in batches (./trace-box.ts). */
+export class RunTail extends runTailEntrypoint<HostEnv>(traceBox) {}
 
 /** globalOutbound of programs with network, with the operator's policy as in production. */
-export class EgressGateway extends egressGatewayEntrypoint<HostEnv>(() => traceBox) {}
+export class EgressGateway extends egressGatewayEntrypoint<HostEnv>(traceBox) {}
 
 /** env.STORE: the same checks as in production (store-api), with the operations carried to the app. */
 export class StoreAccess extends storeEntrypoint<HostEnv>((env, { hash, runId }) => ({
@@ -93,16 +94,15 @@ export default {
     if (!hasInternalSecret(env.INTERNAL_SECRET, request)) return new Response("forbidden", { status: 403 });
     const { pathname } = new URL(request.url);
     if (pathname === HEALTH_PATH) return new Response("ok");
-    if (pathname.startsWith(LOGS_PATH)) {
-      return Response.json(await takeTrace(decodeURIComponent(pathname.slice(LOGS_PATH.length))));
-    }
     const known = pathname === EXECUTE_PATH || pathname === PREPARE_PATH;
     if (!known || request.method !== "POST") return new Response("not found", { status: 404 });
     try {
       const run = await decodeRun(request);
-      const capabilities = () => capabilitiesOf(run.program, run.runId);
+      // Every run here is watched by the tail, traced or not: its trace is how the supervisor learns
+      // that a run (its ctx.waitUntil included) is over, which its lanes need (scripts/sandbox).
+      const capabilities = (tailed: boolean) => capabilitiesOf(run.program, run.runId, tailed);
       if (pathname === PREPARE_PATH) {
-        const id = isolateId(run.hash, run.limits);
+        const id = isolateId(run.hash, run.limits, true);
         if (!seen.has(id)) {
           if (prepared >= PREPARE_BUDGET) return answer(new Response(null, { status: 204 }), "ok", false);
           prepared++;
@@ -112,7 +112,7 @@ export default {
         return answer(new Response(null, { status: 204 }), "ok", true);
       }
       const executed = await execute(env.LOADER, run, {
-        reuse: run.program.network ? "fresh" : reuseFor(isolateId(run.hash, run.limits)),
+        reuse: run.program.network ? "fresh" : reuseFor(isolateId(run.hash, run.limits, true)),
         capabilities,
       });
       return answer(executed.response, "ok", executed.warm);

@@ -1,35 +1,55 @@
 import type { EgressEntry, RunConsole } from "../../base/answers";
-import { KeyedWaiters } from "../../base/waiters";
-import { LOG_WAIT_MS } from "../../config/limits";
-import type { RunTrace } from "../../sandbox/sandbox";
 import type { TraceSink } from "../../sandbox/telemetry/trace-sink";
+import { INTERNAL_SECRET_HEADER, type PushedTrace, TRACES_PATH } from "../protocol";
 
-// Each run's console (from the tail) and egress (from the gateway), until the app collects them
-// (GET /logs/<run id>). In memory: this runtime may be replaced at any time, and a lost console is
-// recorded as incomplete.
+/** How long the runtime's traces gather before they go to the supervisor together. */
+const PUSH_MS = 4;
+/** A batch this large starts its successor; it still goes at its time. */
+const PUSH_MAX = 64;
+/** Egress of runs whose console has not come yet: at most this many runs' worth, oldest dropped. */
 const MAX_KEPT = 1_000;
-const consoles = new Map<string, RunConsole>();
+
+/** What the runtime's traces need of its environment: where they go, and the line's secret. */
+export interface TraceBoxEnv {
+  readonly SUPERVISOR_URL: string;
+  readonly INTERNAL_SECRET: string;
+}
+
 const egress = new Map<string, EgressEntry[]>();
-const waiting = new KeyedWaiters<RunConsole>();
+let gathering: PushedTrace[] | null = null;
 
-/** The sandbox runtime's trace sink, for its tail and its egress gateway. */
-export const traceBox: TraceSink = {
-  putConsole(runId, console) {
-    if (waiting.deliver(runId, console)) return;
-    if (consoles.size >= MAX_KEPT) consoles.delete(consoles.keys().next().value ?? "");
-    if (egress.size >= MAX_KEPT) egress.delete(egress.keys().next().value ?? "");
-    consoles.set(runId, console);
-  },
-  appendEgress(runId, entry) {
-    egress.set(runId, [...(egress.get(runId) ?? []), entry]);
-  },
-};
-
-/** The run's trace, waiting for its console up to LOG_WAIT_MS; taken once. */
-export async function takeTrace(runId: string): Promise<RunTrace> {
-  const requests = egress.get(runId) ?? [];
-  egress.delete(runId);
-  const ready = consoles.get(runId);
-  consoles.delete(runId);
-  return { console: ready ?? (await waiting.wait(runId, LOG_WAIT_MS)), egress: requests };
+/**
+ * The sandbox runtime's trace sink, for its tail and its egress gateway. Each run's trace (its console
+ * once the tail has it, with the egress gathered meanwhile) goes to the supervisor, which tells its
+ * lanes the run is over and passes the trace on to the app: one request per PUSH_MS for every run
+ * that ended meanwhile, not one per run. The tail invocation that opens a batch sends it, so no
+ * invocation waits on another's I/O; the others only add plain data to it. Nothing is kept: this
+ * runtime may be replaced at any time, and a lost trace is recorded as incomplete.
+ */
+export function traceBox(env: TraceBoxEnv): TraceSink {
+  return {
+    async putConsole(runId: string, console: RunConsole) {
+      const trace: PushedTrace = { runId, console, egress: egress.get(runId) ?? [] };
+      egress.delete(runId);
+      if (gathering) {
+        gathering.push(trace);
+        if (gathering.length >= PUSH_MAX) gathering = null;
+        return;
+      }
+      const batch = [trace];
+      gathering = batch;
+      await new Promise((resolve) => setTimeout(resolve, PUSH_MS));
+      if (gathering === batch) gathering = null;
+      await fetch(new URL(TRACES_PATH, env.SUPERVISOR_URL), {
+        method: "POST",
+        headers: { "content-type": "application/json", [INTERNAL_SECRET_HEADER]: env.INTERNAL_SECRET },
+        body: JSON.stringify({ traces: batch }),
+        redirect: "manual",
+      }).then((response) => response.body?.cancel());
+    },
+    appendEgress(runId: string, entry: EgressEntry) {
+      if (!egress.has(runId) && egress.size >= MAX_KEPT) egress.delete(egress.keys().next().value ?? "");
+      egress.set(runId, [...(egress.get(runId) ?? []), entry]);
+    },
+  };
 }

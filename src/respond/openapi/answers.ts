@@ -8,7 +8,13 @@ import type {
   TokenCreatedAnswer,
   TokenListAnswer,
 } from "../../base/answers";
-import { CallableExport, errorBodySchema, OutcomeSchema, RunConsoleSchema } from "../../base/answers";
+import {
+  CallableExport,
+  EgressEntrySchema,
+  errorBodySchema,
+  OutcomeSchema,
+  RunConsoleSchema,
+} from "../../base/answers";
 import type { ErrorCode } from "../../base/errors";
 import { Language, Mode } from "../../base/schemas";
 
@@ -65,16 +71,7 @@ export const HistoryAnswerSchema = Schema.Struct({ entries: Schema.Array(Schema.
 export const RunRecordSchema = Schema.Struct({
   ...HistoryEntryFields,
   console: RunConsoleSchema,
-  egress: Schema.Array(
-    Schema.Struct({
-      method: Schema.String,
-      host: Schema.String,
-      path: Schema.String,
-      status: Schema.Number,
-      durationMs: Schema.Number,
-      blocked: Schema.Boolean,
-    }),
-  ),
+  egress: Schema.Array(EgressEntrySchema),
   consoleReady: Schema.Boolean,
   error: Schema.NullOr(ErrorBody),
 });

@@ -3,14 +3,16 @@ import type { Program } from "../../base/program";
 import type { Capabilities } from "../worker-code";
 
 /**
- * What a program's isolate is handed, decided in this one place: our tail, and network only through
+ * What a program's isolate is handed, decided in this one place: our tail (where the caller wants
+ * the run watched: `tailed`), and network only through
  * the egress gateway, only for programs submitted with network: true. Made from the main module's
  * own entrypoints: the app's in production, the local sandbox runtime's (the same names, keeping
  * traces and data their own way) under bun dev.
  */
-export function capabilitiesOf(program: Pick<Program, "network">, runId: string): Capabilities {
+export function capabilitiesOf(program: Pick<Program, "network">, runId: string, tailed: boolean): Capabilities {
   return {
-    tails: [exports.RunTail({ props: {} })],
+    // Without our tail (a run nobody traces), the isolate is a separate one (worker-code.ts isolateId).
+    tails: tailed ? [exports.RunTail({ props: {} })] : [],
     env: {},
     ...(program.network ? { globalOutbound: exports.EgressGateway({ props: { runId } }) } : {}),
   };

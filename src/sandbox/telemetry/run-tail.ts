@@ -1,6 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { captureRun } from "./console-capture";
 import { mailboxSink } from "./run-logs";
+import { traceHandoff } from "./trace-handoff";
 import type { TraceSink } from "./trace-sink";
 
 /**
@@ -19,5 +20,15 @@ export function runTailEntrypoint<E>(sinkFor: (env: E) => TraceSink) {
   };
 }
 
-/** The production tail: consoles go to the run-log mailbox. */
-export class RunTail extends runTailEntrypoint<Env>(mailboxSink) {}
+/**
+ * The production tail: a console its run's recorder waits for in this isolate is handed over in
+ * memory; any other goes to the run-log mailbox.
+ */
+export class RunTail extends runTailEntrypoint<Env>((env) => {
+  const mailbox = mailboxSink(env);
+  return {
+    ...mailbox,
+    putConsole: (runId, console) =>
+      traceHandoff.offer(runId, { console, egress: [] }) ? undefined : mailbox.putConsole(runId, console),
+  };
+}) {}
