@@ -83,6 +83,8 @@ interface Track {
   goneAt: number | undefined;
   /** One of the suspects when its runtime ended for a limit: its trace answers that limit's error. */
   blamed: boolean;
+  /** Sent again, once, after its first runtime wedged before it could start (see `resend`). */
+  resent: boolean;
 }
 
 /** The run id in the run's envelope (src/local/envelope.ts: its first part, "meta", is JSON). */
@@ -329,6 +331,7 @@ export class Supervisor {
       endedAt: undefined,
       goneAt: undefined,
       blamed: false,
+      resent: false,
     };
     this.tracks.add(track);
     return track;
@@ -381,6 +384,15 @@ export class Supervisor {
     body?: Buffer,
   ) {
     const started = Date.now();
+    // A run's envelope is kept until its answer comes, in case it must be sent again (see `resend`).
+    const sent: Buffer[] = [];
+    let sentAll = body !== undefined;
+    if (!body && track?.kind === "execute") {
+      request.on("data", (chunk: Buffer) => sent.push(chunk));
+      request.once("end", () => {
+        sentAll = true;
+      });
+    }
     runtime.inflight++;
     let counted = true;
     const done = () => {
@@ -434,10 +446,38 @@ export class Supervisor {
       done();
       // The runtime went away under this run: it was killed for a limit, or it crashed.
       await Promise.race([runtime.exited, sleep(1_000)]);
+      const envelope = body ?? (sentAll ? Buffer.concat(sent) : undefined);
+      if (track && envelope && !response.headersSent && neverStarted(track, runtime)) {
+        return void this.resend(request, response, track, envelope);
+      }
       answer(response, failureError(runtime.failure ?? "crash", runtime));
     });
     if (body) upstream.end(body);
     else request.pipe(upstream);
+  }
+
+  /**
+   * A run that reached its runtime only after another program's busy loop had stopped it (workerd
+   * runs every isolate of a process on one thread) never started: it is sent once more, to the
+   * lane's new runtime, instead of failing with a limit it had no part in.
+   */
+  private async resend(request: IncomingMessage, response: ServerResponse, first: Track, envelope: Buffer) {
+    this.untrack(first);
+    const route = this.records.route(first.hash);
+    if (route.banned) return answer(response, bannedError(route.banned));
+    let runtime: SandboxRuntime;
+    try {
+      runtime = await this.lanes[route.lane].current();
+    } catch (error) {
+      return answer(
+        response,
+        new ApiError("internal_error", `The local sandbox runtime is unavailable: ${(error as Error).message}`),
+      );
+    }
+    const track = this.track(first.hash, "execute", runtime);
+    track.resent = true;
+    this.identify(track, first.runId);
+    this.proxy(request, response, runtime, track, envelope);
   }
 
   /**
@@ -526,6 +566,20 @@ function suspectsOf(held: Track[], failure: Limit, healthyAt: number): Track[] {
   );
   const lingering = held.filter((track) => track.endedAt !== undefined);
   return [...inFlight, ...lingering];
+}
+
+/**
+ * Whether a run that was in flight when its runtime was killed for a busy loop never started: it was
+ * sent after the runtime last answered (plus the watch's slack), so the loop already held the thread.
+ */
+function neverStarted(track: Track, runtime: SandboxRuntime): boolean {
+  return (
+    runtime.failure === "cpu" &&
+    track.kind === "execute" &&
+    !track.blamed &&
+    !track.resent &&
+    track.startedAt > runtime.lastHealthyAt + WEDGE_SLACK_MS
+  );
 }
 
 function programOf(headers: IncomingHttpHeaders): string | undefined {

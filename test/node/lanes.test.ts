@@ -122,6 +122,25 @@ describe("lanes of sandbox runtimes on the README's dev line", () => {
     expect(lane("trusted")).toContain(trustedPid);
   });
 
+  it("answers a new program's runs that reached probation behind another's busy loop: run again, not failed", async () => {
+    const newcomer = await submit(
+      'export default { fetch(req) { return new Response("fine " + new URL(req.url).searchParams.get("q")) } }',
+    );
+    const busy = await submit("export default { fetch() { while (true) {} } }");
+    const runaway = call(busy);
+    // Well after the loop has the runtime's thread (and its last health answer): these runs cannot
+    // have started before the runtime is replaced.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const queued = await Promise.all(Array.from({ length: 4 }, (_, n) => call(`${newcomer}?q=${n}`)));
+    expectLimit(await runaway, "cpuMs");
+    expect(queued.map((answer) => `${answer.status} ${answer.text}`)).toEqual([
+      "200 fine 0",
+      "200 fine 1",
+      "200 fine 2",
+      "200 fine 3",
+    ]);
+  });
+
   it("keeps a trusted program's concurrent runs whole while an allocation bomb exhausts the probation lane", async () => {
     const trusted = await trustedProgram();
     const bomb = await submit(`export default { async fetch() {
