@@ -17,6 +17,7 @@ import {
   PREPARE_PATH,
   PROGRAM_HEADER,
   type PushedTrace,
+  RUN_HEADER,
   TRACE_INBOX_PATH,
   TRACES_PATH,
 } from "../../src/local/protocol.ts";
@@ -87,10 +88,9 @@ interface Track {
   resent: boolean;
 }
 
-/** The run id in the run's envelope (src/local/envelope.ts: its first part, "meta", is JSON). */
-const RUN_ID = /"runId":"([^"\\]{1,200})"/;
+/** Whether the run's program has network (src/local/envelope.ts: its first part, "meta", is JSON). */
 const NETWORK = /"network":true/;
-/** How much of a run's body is read for its run id: the meta part comes first. */
+/** How much of a run's body is read for that: the meta part comes first. */
 const SNIFF_BYTES = 64 * 1024;
 const NO_TRACE = JSON.stringify({ console: null, egress: [] });
 const RECENT_RUNS = 64;
@@ -312,12 +312,12 @@ export class Supervisor {
         this.untrack(track);
         return response.destroy();
       }
+      this.identify(track, runIdOf(request.headers));
       const head = body.subarray(0, SNIFF_BYTES).toString("latin1");
-      this.identify(track, RUN_ID.exec(head)?.[1]);
       if (!NETWORK.test(head)) await this.warmUp(runtime, hash, request.headers, body);
       return this.proxy(request, response, runtime, track, body);
     }
-    if (kind === "execute") this.sniff(request, track);
+    if (kind === "execute") this.identify(track, runIdOf(request.headers));
     return this.proxy(request, response, runtime, track);
   }
 
@@ -341,19 +341,6 @@ export class Supervisor {
     if (runId === undefined) return;
     track.runId = runId;
     this.byRunId.set(runId, track);
-  }
-
-  /** Reads the run id from the first part of the run's envelope as it streams through. */
-  private sniff(request: IncomingMessage, track: Track) {
-    let head = "";
-    const onData = (chunk: Buffer) => {
-      head += chunk.toString("latin1");
-      const runId = RUN_ID.exec(head)?.[1];
-      if (runId === undefined && head.length < SNIFF_BYTES) return;
-      request.off("data", onData);
-      this.identify(track, runId);
-    };
-    request.on("data", onData);
   }
 
   /** Loads the program's isolate in `runtime` (POST /prepare with the run's own envelope). */
@@ -580,6 +567,11 @@ function neverStarted(track: Track, runtime: SandboxRuntime): boolean {
     !track.resent &&
     track.startedAt > runtime.lastHealthyAt + WEDGE_SLACK_MS
   );
+}
+
+function runIdOf(headers: IncomingHttpHeaders): string | undefined {
+  const value = headers[RUN_HEADER];
+  return typeof value === "string" && value.length <= 200 ? value : undefined;
 }
 
 function programOf(headers: IncomingHttpHeaders): string | undefined {

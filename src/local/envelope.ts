@@ -20,8 +20,8 @@ const RunMeta = Schema.Struct({
 
 /**
  * A call of one of the program's exports (src/sandbox/execute.ts ProgramCall). It is a part of its own,
- * after the meta: the supervisor reads the run id from the first bytes of the meta part, and the
- * arguments (up to 1 MiB) must never push it out of reach or be mistaken for it.
+ * after the meta: the supervisor reads whether the program has network from the first bytes of the
+ * meta part, and the arguments (up to 1 MiB) must never push it out of reach or be mistaken for it.
  */
 const CallMeta = Schema.Struct({ name: Schema.String, args: Schema.String });
 

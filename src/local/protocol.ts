@@ -26,6 +26,8 @@ export const STORE_PATH = "/internal/store";
 export const INTERNAL_SECRET_HEADER = "x-promptlog-internal";
 /** On /execute and /prepare: the program's hash, so the supervisor can place it without reading the body. */
 export const PROGRAM_HEADER = "x-promptlog-program";
+/** On /execute: the run's id, so the supervisor can follow the run without reading the body. */
+export const RUN_HEADER = "x-promptlog-run";
 
 /** One run's trace as the runtime pushes it: its console from the tail, or a limit error from the supervisor. */
 export interface PushedTrace {

@@ -16,6 +16,7 @@ import {
   OUTCOME_HEADER,
   PREPARE_PATH,
   PROGRAM_HEADER,
+  RUN_HEADER,
   WARM_HEADER,
 } from "./protocol";
 
@@ -67,7 +68,11 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
     async run(run) {
       if (!isUntraced(run.runId)) traceHandoff.expect(run.runId);
       const body = await encodeRun({ ...run, limits });
-      const answer = await call(EXECUTE_PATH, { method: "POST", body, headers: { [PROGRAM_HEADER]: run.hash } });
+      const answer = await call(EXECUTE_PATH, {
+        method: "POST",
+        body,
+        headers: { [PROGRAM_HEADER]: run.hash, [RUN_HEADER]: run.runId },
+      });
       const outcome = answer.headers.get(OUTCOME_HEADER);
       if (outcome !== "ok" && outcome !== "error") {
         throw new Error(`the local sandbox runtime answered ${answer.status} without an outcome`);
