@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "../scripts/workerd/free-port.ts";
 import { WorkerdProcess } from "../scripts/workerd/process.ts";
+import { RUN_MARKER } from "../src/sandbox/telemetry/run-marker.ts";
 
 const run = promisify(execFile);
 const workerdBinary = (): string => createRequire(import.meta.url)("workerd").default;
@@ -40,12 +41,13 @@ export default {
  */
 const PROTOCOL_WORKER = `
 import { WorkerEntrypoint } from "cloudflare:workers";
+const MARKER = ${JSON.stringify(RUN_MARKER)};
 const runner = (n) => "import { WorkerEntrypoint } from 'cloudflare:workers';" +
   "const program = { fetch(req) { return new Response('program ' + " + JSON.stringify(String(n)) + " + ' ' + new URL(req.url).searchParams.get('q')) } };" +
   "let warm = false;" +
-  "export default class extends WorkerEntrypoint { async run(request, runId) { console.debug('run', runId); const was = warm; warm = true;" +
+  "export default class extends WorkerEntrypoint { async run(request, runId) { console.debug(" + JSON.stringify(MARKER) + ", runId); const was = warm; warm = true;" +
   " try { return { kind: 'ok', response: await program.fetch(request), warm: was }; } catch (e) { return { kind: 'exception', message: String(e), warm: was }; } } }";
-export class Tail extends WorkerEntrypoint { tail(events) { for (const event of events) event.logs.find((log) => log.message[0] === "run"); } }
+export class Tail extends WorkerEntrypoint { tail(events) { for (const event of events) event.logs.find((log) => log.message[0] === MARKER); } }
 const program = (n, ctx) => ({
   compatibilityDate: "2026-10-01",
   mainModule: "r.js",
