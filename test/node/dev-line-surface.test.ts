@@ -86,6 +86,7 @@ describe("the dev line's surface, as a local attacker meets it", () => {
         ["GET", "/logs/some-run"],
         ["POST", "/execute"],
         ["POST", "/prepare"],
+        ["POST", "/traces"],
       ] as const) {
         const answer = await raw(origin, method, path, { "x-promptlog-program": "ab".repeat(32) });
         expect(answer.status, `${method} ${path} on ${port} (${args})`).toBe(403);
@@ -101,9 +102,16 @@ describe("the dev line's surface, as a local attacker meets it", () => {
     expect(health.status).toBe(200);
   });
 
-  it("keeps the app's STORE relay closed to callers without the secret", async () => {
-    const store = await raw(server.origin, "POST", "/internal/store", { "content-type": "application/json" });
-    expect(store.status).toBe(404);
+  it("keeps the app's STORE relay and trace inbox closed to callers without the secret", async () => {
+    for (const path of ["/internal/store", "/internal/traces"]) {
+      const answer = await raw(server.origin, "POST", path, { "content-type": "application/json" });
+      expect(answer.status, path).toBe(404);
+      const forged = await raw(server.origin, "POST", path, {
+        "content-type": "application/json",
+        "x-promptlog-internal": "0".repeat(36),
+      });
+      expect(forged.status, `${path} with a wrong secret`).toBe(404);
+    }
   });
 
   it("serves the page's code from its own build, not the checkout's public/assets", async () => {
