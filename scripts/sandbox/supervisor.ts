@@ -236,7 +236,9 @@ export class Supervisor {
       );
       log(`${lane.name}: runtime (pid ${runtime.pid}) ended (${failure}): ${verdict}`);
     }
-    // The runs that had answered will send no trace now: the app learns how each ended.
+    // The runs that had answered will send no trace now: the app learns how each ended (unless the
+    // whole line is stopping, the app with it).
+    if (this.stopping) return;
     const gone = held.filter((track) => track.endedAt !== undefined && track.runId !== undefined);
     this.deliver(gone.map((track) => this.goneTrace(track, runtime)));
   }
