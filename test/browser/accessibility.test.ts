@@ -1,25 +1,19 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launch } from "../support/node/chromium.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { browserForSuite, hasChromium } from "../support/node/chromium.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
 import { axeViolations, code, openPlayground, PHONE, run, setCode, statusAfterRun } from "./playground-page.ts";
 
 describe.skipIf(!hasChromium)("the playground for everyone, in Chromium", () => {
   const server = devLineForSuite();
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = browserForSuite();
 
   /** The focused element's id, or its class when it has none. */
   const active = (page: Page) =>
     page.evaluate("document.activeElement?.id || document.activeElement?.className || ''") as Promise<string>;
 
   it("has no axe violation: fresh, after a run, after an error, with the console, a menu and a dialog open", async () => {
-    const page = await openPlayground(browser, server.origin);
+    const page = await openPlayground(chromium.browser, server.origin);
     expect(await axeViolations(page)).toEqual([]);
 
     await setCode(page, "console.log('hi', { a: 1 });\nreturn prompt;");
@@ -57,7 +51,7 @@ describe.skipIf(!hasChromium)("the playground for everyone, in Chromium", () => 
       { viewport: PHONE },
       { viewport: PHONE, colorScheme: "dark" as const },
     ]) {
-      const page = await openPlayground(browser, server.origin, options);
+      const page = await openPlayground(chromium.browser, server.origin, options);
       expect(await axeViolations(page)).toEqual([]);
       await setCode(page, "null.boom;");
       await run(page);
@@ -68,7 +62,7 @@ describe.skipIf(!hasChromium)("the playground for everyone, in Chromium", () => 
   });
 
   it("works from the keyboard alone: skip link, editor, run, examples, output, history, dialog", async () => {
-    const page = await openPlayground(browser, server.origin);
+    const page = await openPlayground(chromium.browser, server.origin);
     await page.keyboard.press("Tab");
     expect(await active(page)).toBe("skip-link");
     await page.keyboard.press("Enter");

@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ErrorAnswer, ExecuteAnswer } from "../../src/base/answers.ts";
-import { hasChromium, launch } from "../support/node/chromium.ts";
+import { browserForSuite, hasChromium } from "../support/node/chromium.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
 import {
   ARTIFACTS,
@@ -24,13 +24,9 @@ const ADD = "export function add(a, b) { return a + b }";
  */
 describe.skipIf(!hasChromium)("the Call panel and the API tokens dialog, in Chromium", () => {
   const server = devLineForSuite();
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
+  const chromium = browserForSuite();
+  beforeAll(() => {
     mkdirSync(ARTIFACTS, { recursive: true });
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
   });
 
   /** Submits and runs a module that only exports `add` (auto-detect takes any export for a module). */
@@ -44,7 +40,7 @@ describe.skipIf(!hasChromium)("the Call panel and the API tokens dialog, in Chro
   const callPanel = (page: Page) => page.getByRole("region", { name: "Call an export" });
 
   it("lists a submitted module's exports and calls one with JSON arguments", async () => {
-    const page = await openPlayground(browser, server.origin);
+    const page = await openPlayground(chromium.browser, server.origin);
     // A snippet has nothing to call: no panel.
     await setCode(page, "return 1 + 1;");
     await run(page);
@@ -71,7 +67,7 @@ describe.skipIf(!hasChromium)("the Call panel and the API tokens dialog, in Chro
     await expect.poll(() => page.locator(".history-prompt").allTextContents()).toContain("add(2,3)");
 
     // Its share link opens with the Call panel, ready before any run.
-    const shared = await openPlayground(browser, server.origin, {
+    const shared = await openPlayground(chromium.browser, server.origin, {
       path: (await page.locator("#share-url").getAttribute("href")) ?? "",
     });
     await callPanel(shared).getByRole("button", { name: "Call" }).waitFor();
@@ -90,7 +86,7 @@ describe.skipIf(!hasChromium)("the Call panel and the API tokens dialog, in Chro
   });
 
   it("makes a named token shown once that works as a bearer, lists it, and revokes it", async () => {
-    const page = await openPlayground(browser, server.origin);
+    const page = await openPlayground(chromium.browser, server.origin);
     await page.getByRole("button", { name: "API tokens" }).click();
     const dialog = page.getByRole("dialog", { name: "API tokens" });
     await dialog.waitFor();
@@ -159,7 +155,7 @@ describe.skipIf(!hasChromium)("the Call panel and the API tokens dialog, in Chro
       ["wide", {}],
       ["phone-dark", { viewport: PHONE, colorScheme: "dark" as const }],
     ] as const) {
-      const page = await openPlayground(browser, server.origin, options);
+      const page = await openPlayground(chromium.browser, server.origin, options);
       await submitAdd(page);
       const panel = callPanel(page);
       await panel.getByLabel("Arguments (a JSON array)").fill("[2, 3]");

@@ -1,6 +1,6 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launch } from "../support/node/chromium.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { browserForSuite, hasChromium } from "../support/node/chromium.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
 
 /** WCAG's contrast ratio of two CSS colours as getComputedStyle gives them (rgb()/rgba()). */
@@ -74,19 +74,11 @@ const READ_LINE = `(() => {
 
 describe.skipIf(!hasChromium)("the editor in Chromium: TypeScript's language service, Prettier, themes", () => {
   const server = devLineForSuite();
-  let browser: Browser;
-
-  beforeAll(async () => {
-    browser = await launch();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = browserForSuite();
 
   /** A fresh page whose editor's language service has started; every request it makes is ours. */
   async function open(colorScheme: "light" | "dark" = "light"): Promise<{ page: Page; foreign: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+    const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
     const page = await context.newPage();
     const foreign: string[] = [];
     page.on("request", (request) => {

@@ -1,6 +1,5 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launch } from "../support/node/chromium.ts";
+import { describe, expect, it } from "vitest";
+import { browserForSuite, hasChromium } from "../support/node/chromium.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
 import {
   code,
@@ -19,18 +18,12 @@ import {
  */
 describe.skipIf(!hasChromium)("a newcomer in Chromium", () => {
   const server = devLineForSuite();
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = browserForSuite();
 
   it("pastes the README's module example into a fresh page, presses Run and reads the answer", async () => {
     const example = readmeModuleExample();
     expect(example).toMatch(/^export default \{/);
-    const page = await openPlayground(browser, server.origin);
+    const page = await openPlayground(chromium.browser, server.origin);
     // The page opens on a snippet, but the mode is auto-detect, not that example's.
     expect(await code(page)).toContain("prompt.split");
     expect(await page.locator("#mode").inputValue()).toBe("");
@@ -45,7 +38,7 @@ describe.skipIf(!hasChromium)("a newcomer in Chromium", () => {
   });
 
   it("does the same on a phone, where Run shows the Output tab", async () => {
-    const page = await openPlayground(browser, server.origin, { viewport: PHONE });
+    const page = await openPlayground(chromium.browser, server.origin, { viewport: PHONE });
     expect(await page.locator("#pane-output").isVisible()).toBe(false);
     await setCode(page, readmeModuleExample());
     await page.locator("#prompt").fill("small screen");
@@ -58,7 +51,7 @@ describe.skipIf(!hasChromium)("a newcomer in Chromium", () => {
   });
 
   it("flags a mode that contradicts the code before the run, and fixes it with one click", async () => {
-    const page = await openPlayground(browser, server.origin);
+    const page = await openPlayground(chromium.browser, server.origin);
     const submits: string[] = [];
     page.on("request", (request) => {
       if (request.url().endsWith("/submit")) submits.push(request.url());

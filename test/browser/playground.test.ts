@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launch } from "../support/node/chromium.ts";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { browserForSuite, hasChromium } from "../support/node/chromium.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
 import {
   ARTIFACTS,
@@ -18,18 +18,14 @@ import {
 
 describe.skipIf(!hasChromium)("the playground in Chromium", () => {
   const server = devLineForSuite();
-  let browser: Browser;
+  const chromium = browserForSuite();
 
-  beforeAll(async () => {
+  beforeAll(() => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await launch();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
   });
 
-  const open = (options: Parameters<typeof openPlayground>[2] = {}) => openPlayground(browser, server.origin, options);
+  const open = (options: Parameters<typeof openPlayground>[2] = {}) =>
+    openPlayground(chromium.browser, server.origin, options);
   const box = async (page: Page, selector: string) => {
     const found = await page.locator(selector).boundingBox();
     if (!found) throw new Error(`${selector} is not shown`);
@@ -311,7 +307,7 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
       "name,language,year\nAda,Analytical Engine,1843\nGrace,COBOL,1959",
     );
 
-    const missing = await browser.newPage();
+    const missing = await chromium.browser.newPage();
     const response = await missing.goto(`${server.origin}/s/${"0".repeat(64)}`);
     expect(response?.status()).toBe(404);
     expect(await missing.getByRole("alert").textContent()).toMatch(/No program is stored/);

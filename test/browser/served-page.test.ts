@@ -1,7 +1,6 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SubmitAnswer } from "../../src/base/answers.ts";
-import { hasChromium, launch } from "../support/node/chromium.ts";
+import { browserForSuite, hasChromium } from "../support/node/chromium.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
 
 /** A page a program serves from our origin, trying to read the visitor's history with their cookie. */
@@ -42,16 +41,10 @@ function runOriginAttack(playground: string): string {
 
 describe.skipIf(!hasChromium)("a page served by a program, in Chromium", () => {
   const server = devLineForSuite();
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = browserForSuite();
 
   it("cannot act as the visitor: its script never runs and never reaches /api/history", async () => {
-    const context = await browser.newContext();
+    const context = await chromium.browser.newContext();
     const page = await context.newPage();
     await page.goto(`${server.origin}/`);
     const before = (await context.cookies()).find((cookie) => cookie.name === "promptlog_visitor");
@@ -75,7 +68,7 @@ describe.skipIf(!hasChromium)("a page served by a program, in Chromium", () => {
   });
 
   it("on the run origin runs with its own script and style, and reaches nothing of the playground's", async () => {
-    const context = await browser.newContext();
+    const context = await chromium.browser.newContext();
     const page = await context.newPage();
     await page.goto(`${server.origin}/`);
     await page.evaluate('localStorage.setItem("draft", "mine")');

@@ -1,8 +1,8 @@
 import { build } from "esbuild";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { HistoryAnswer } from "../../src/base/answers.ts";
-import { hasChromium, launch } from "../support/node/chromium.ts";
+import { browserForSuite, hasChromium } from "../support/node/chromium.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
 
 /**
@@ -11,11 +11,10 @@ import { devLineForSuite } from "../support/node/dev-line.ts";
  */
 describe.skipIf(!hasChromium)("the tokens panel", () => {
   const server = devLineForSuite();
-  let browser: Browser;
+  const chromium = browserForSuite();
   let panelScript = "";
 
   beforeAll(async () => {
-    browser = await launch();
     const bundled = await build({
       stdin: {
         contents: `import { mountTokensPanel } from "./src/client/tokens-panel.ts";
@@ -31,13 +30,10 @@ describe.skipIf(!hasChromium)("the tokens panel", () => {
     });
     panelScript = bundled.outputFiles[0]?.text ?? "";
   });
-  afterAll(async () => {
-    await browser?.close();
-  });
 
   /** The playground page, with the panel mounted (the page's CSP allows only its own scripts, hence bypassCSP). */
   async function pageWithPanel(): Promise<Page> {
-    const context = await browser.newContext({ bypassCSP: true });
+    const context = await chromium.browser.newContext({ bypassCSP: true });
     const page = await context.newPage();
     await page.goto(`${server.origin}/`);
     await page.addScriptTag({ content: panelScript });
