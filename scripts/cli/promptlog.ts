@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { extname, normalize, sep } from "node:path";
 import { parseArgs } from "node:util";
 import type { CallAnswer, ExecuteAnswer, SubmitAnswer } from "../../src/base/answers.ts";
+import { BUILD_FAILURES } from "../../src/base/errors.ts";
 
 const USAGE = `Usage: promptlog <command> [options]
 
@@ -26,14 +27,8 @@ Options:
 Exit status: 0 ok, 1 the program failed (build error, throw, limit), 2 usage or transport error.`;
 
 /** The error codes that are the program's own failing (exit 1); every other error is ours or the caller's (exit 2). */
-const PROGRAM_ERRORS = new Set([
-  "compile_error",
-  "import_not_found",
-  "dependency_unavailable",
-  "dependency_rejected",
-  "too_many_dependencies",
-  "dependency_too_large",
-  "dependency_timeout",
+const PROGRAM_ERRORS = new Set<string>([
+  ...BUILD_FAILURES,
   "load_error",
   "program_exception",
   "no_response",

@@ -48,6 +48,17 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** The errors of a program's own build: its code or its dependencies, not our service, failed. */
+export const BUILD_FAILURES = [
+  "compile_error",
+  "import_not_found",
+  "dependency_unavailable",
+  "dependency_rejected",
+  "too_many_dependencies",
+  "dependency_too_large",
+  "dependency_timeout",
+] as const satisfies readonly ErrorCode[];
+
 /** An error as our JSON answers carry it: its code, its words, and the details it names. */
 export interface ErrorBody {
   code: ErrorCode;

@@ -2,7 +2,7 @@ import { Schema } from "effect";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { CallAnswer, ExecuteAnswer } from "../base/answers";
-import type { ErrorCode } from "../base/errors";
+import { BUILD_FAILURES, type ErrorCode } from "../base/errors";
 import { Hash, RunId } from "../base/schemas";
 import { AdminTokenCreateRequest, AdminTokenQuery, TokenCreateRequest, TokenId } from "../request/auth-token-schemas";
 import {
@@ -44,13 +44,7 @@ const BUILD: ErrorCode[] = [
   "invalid_request",
   "unsupported_media_type",
   "code_too_large",
-  "compile_error",
-  "import_not_found",
-  "dependency_unavailable",
-  "dependency_rejected",
-  "too_many_dependencies",
-  "dependency_too_large",
-  "dependency_timeout",
+  ...BUILD_FAILURES,
   "bundler_unavailable",
   "rate_limited",
 ];
