@@ -1,10 +1,11 @@
 import type { EgressEntry, RunConsole } from "../../base/answers";
+import { Gathering } from "../../base/gathering";
 import type { TraceSink } from "../../sandbox/telemetry/trace-sink";
 import { INTERNAL_SECRET_HEADER, type PushedTrace, TRACES_PATH } from "../protocol";
 
 /** How long the runtime's traces gather before they go to the supervisor together. */
 const PUSH_MS = 4;
-/** A batch this large starts its successor; it still goes at its time. */
+/** A batch this large starts its successor. */
 const PUSH_MAX = 64;
 /** Egress of runs whose console has not come yet: at most this many runs' worth, oldest dropped. */
 const MAX_KEPT = 1_000;
@@ -16,36 +17,29 @@ export interface TraceBoxEnv {
 }
 
 const egress = new Map<string, EgressEntry[]>();
-let gathering: PushedTrace[] | null = null;
+const gathering = new Gathering<PushedTrace>(PUSH_MS, PUSH_MAX);
 
 /**
  * The sandbox runtime's trace sink, for its tail and its egress gateway. Each run's trace (its console
  * once the tail has it, with the egress gathered meanwhile) goes to the supervisor, which tells its
  * lanes the run is over and passes the trace on to the app: one request per PUSH_MS for every run
- * that ended meanwhile, not one per run. The tail invocation that opens a batch sends it, so no
- * invocation waits on another's I/O; the others only add plain data to it. Nothing is kept: this
- * runtime may be replaced at any time, and a lost trace is recorded as incomplete.
+ * that ended meanwhile, not one per run (../../base/gathering.ts). Nothing is kept: this runtime may
+ * be replaced at any time, and a lost trace is recorded as incomplete.
  */
 export function traceBox(env: TraceBoxEnv): TraceSink {
   return {
-    async putConsole(runId: string, console: RunConsole) {
+    putConsole(runId: string, console: RunConsole) {
       const trace: PushedTrace = { runId, console, egress: egress.get(runId) ?? [] };
       egress.delete(runId);
-      if (gathering) {
-        gathering.push(trace);
-        if (gathering.length >= PUSH_MAX) gathering = null;
-        return;
-      }
-      const batch = [trace];
-      gathering = batch;
-      await new Promise((resolve) => setTimeout(resolve, PUSH_MS));
-      if (gathering === batch) gathering = null;
-      await fetch(new URL(TRACES_PATH, env.SUPERVISOR_URL), {
-        method: "POST",
-        headers: { "content-type": "application/json", [INTERNAL_SECRET_HEADER]: env.INTERNAL_SECRET },
-        body: JSON.stringify({ traces: batch }),
-        redirect: "manual",
-      }).then((response) => response.body?.cancel());
+      return gathering.add("", trace, async (batch) => {
+        const response = await fetch(new URL(TRACES_PATH, env.SUPERVISOR_URL), {
+          method: "POST",
+          headers: { "content-type": "application/json", [INTERNAL_SECRET_HEADER]: env.INTERNAL_SECRET },
+          body: JSON.stringify({ traces: batch }),
+          redirect: "manual",
+        });
+        await response.body?.cancel();
+      });
     },
     appendEgress(runId: string, entry: EgressEntry) {
       if (!egress.has(runId) && egress.size >= MAX_KEPT) egress.delete(egress.keys().next().value ?? "");
