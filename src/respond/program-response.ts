@@ -45,16 +45,16 @@ export type BodyEnd = ErrorBody | null;
  * origin, so a page it returns cannot act as the visitor; on the run origin (which holds nothing of
  * the visitor's) its page runs with its own scripts. `ended` says how the body ended.
  */
-export function programResponse(
+export async function programResponse(
   response: Response,
   servedOn: ServedOn,
   limits: ResponseLimits,
-): { response: Response; ended: Promise<BodyEnd> } {
+): Promise<{ response: Response; ended: Promise<BodyEnd> }> {
   const headers = allowedProgramHeaders(response.headers);
   if (servedOn === "playground") headers.set("content-security-policy", "sandbox");
   headers.set("x-content-type-options", "nosniff");
   const { body, ended } = response.body
-    ? capped(response.body, limits)
+    ? await boundedBody(response.body, limits)
     : { body: null, ended: Promise.resolve<BodyEnd>(null) };
   return {
     response: new Response(body, { status: response.status, statusText: response.statusText, headers }),
@@ -62,13 +62,71 @@ export function programResponse(
   };
 }
 
-/** The body, cut (the caller's stream fails) at the byte or time limit, whichever comes first. */
-function capped(source: ReadableStream<Uint8Array>, limits: ResponseLimits) {
+/**
+ * How long a body may take to show it is already whole. Most answers are: their bytes come in one
+ * chunk and the end right after, and such a body goes out as those bytes, with no stream of ours
+ * to pump (measured: that stream is about half the runtime's own CPU per run). Any other body
+ * starts streaming after this, so a streamed answer's first bytes are held this long at most.
+ */
+const WHOLE_WITHIN_MS = 2;
+/** Only a small body is gathered whole; a larger one streams, so the app holds one chunk of it at a time. */
+const WHOLE_UP_TO_BYTES = 64 * 1024;
+
+type Read = ReadableStreamReadResult<Uint8Array>;
+
+/** The body as bytes when it is small and whole at once; otherwise streamed, capped. */
+async function boundedBody(source: ReadableStream<Uint8Array>, limits: ResponseLimits) {
+  const reader = source.getReader();
+  // The runtime's own timer, a promise already: nothing to clear when the body is whole first.
+  const late = scheduler.wait(WHOLE_WITHIN_MS).then(() => null);
+  const seen: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const next = reader.read();
+    const read = await Promise.race([next, late]).catch(() => null);
+    if (read === null) {
+      // Not whole yet (or its stream failed): the rest streams, the pending read first.
+      next.catch(() => {});
+      return capped(reader, limits, seen, next);
+    }
+    if (read.done) {
+      return { body: whole(seen, bytes), ended: Promise.resolve<BodyEnd>(null) };
+    }
+    seen.push(read.value);
+    bytes += read.value.byteLength;
+    if (bytes > Math.min(WHOLE_UP_TO_BYTES, limits.maxBytes)) {
+      return capped(reader, limits, seen, null);
+    }
+  }
+}
+
+function whole(chunks: Uint8Array[], bytes: number): Uint8Array | null {
+  if (chunks.length <= 1) return chunks[0] ?? null;
+  const joined = new Uint8Array(bytes);
+  let at = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return joined;
+}
+
+/**
+ * The body as a stream, cut (the caller's stream fails) at the byte or time limit, whichever comes
+ * first: the chunks already read go first, then `pending` (a read already asked for), then the rest.
+ */
+function capped(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  limits: ResponseLimits,
+  already: Uint8Array[],
+  pending: Promise<Read> | null,
+) {
   let settle: (end: BodyEnd) => void = () => {};
   const ended = new Promise<BodyEnd>((resolve) => {
     settle = resolve;
   });
-  const reader = source.getReader();
+  const queued = [...already];
+  let waiting = pending;
   let bytes = 0;
   let over = false;
   const finish = (end: BodyEnd) => {
@@ -80,6 +138,13 @@ function capped(source: ReadableStream<Uint8Array>, limits: ResponseLimits) {
     finish(error);
     controller.error(new Error(error.message));
     void reader.cancel(error.message).catch(() => {});
+  };
+  const nextRead = (): Promise<Read> => {
+    const chunk = queued.shift();
+    if (chunk) return Promise.resolve({ done: false, value: chunk });
+    const read = waiting ?? reader.read();
+    waiting = null;
+    return read;
   };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
@@ -97,7 +162,7 @@ function capped(source: ReadableStream<Uint8Array>, limits: ResponseLimits) {
     },
     async pull(controller) {
       try {
-        const { done, value } = await reader.read();
+        const { done, value } = await nextRead();
         if (over) return;
         if (done) {
           finish(null);

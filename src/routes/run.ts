@@ -91,7 +91,7 @@ export async function runStored(c: Context<AppEnv>, stored: StoredRun): Promise<
   });
   const durationMs = Math.round((performance.now() - started) * 100) / 100;
   const { response, ended } = result.response
-    ? programResponse(result.response, c.get("servedOn"), responseLimits(c.env))
+    ? await programResponse(result.response, c.get("servedOn"), responseLimits(c.env))
     : { response: errorResponse(result.error), ended: Promise.resolve(null) };
   let traced: Promise<RunTrace> | undefined;
   const trace = () => {

@@ -145,18 +145,16 @@ function present(loader: WorkerLoader | undefined): WorkerLoader {
   );
 }
 
-function withWallClock<T>(work: Promise<T>): Promise<T> {
-  // The runtime's own timer (no JS timer to make and clear on every run); it outlives a run that
-  // answered, harmlessly.
-  const deadline = AbortSignal.timeout(RUN_WALL_MS);
-  const timeout = new Promise<never>((_, reject) => {
-    deadline.addEventListener(
-      "abort",
-      () => reject(new ApiError("run_timeout", `The program did not answer within ${RUN_WALL_MS / 1000} s.`)),
-      { once: true },
-    );
-  });
-  return Promise.race([work, timeout]);
+const TOO_LATE: unique symbol = Symbol("too late");
+
+async function withWallClock<T>(work: Promise<T>): Promise<T> {
+  // The runtime's own timer, a promise already (no JS timer or listener to make on every run); it
+  // outlives a run that answered, harmlessly.
+  const late = scheduler.wait(RUN_WALL_MS).then((): typeof TOO_LATE => TOO_LATE);
+  const first: T | typeof TOO_LATE = await Promise.race([work, late]);
+  if (first === TOO_LATE)
+    throw new ApiError("run_timeout", `The program did not answer within ${RUN_WALL_MS / 1000} s.`);
+  return first;
 }
 
 /** Maps an error thrown by the runtime (not by the program) to the API error it means. */

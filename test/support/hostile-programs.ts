@@ -55,6 +55,20 @@ export const ENDLESS_BODY = `export default { fetch() {
   return new Response(new ReadableStream({ pull(controller) { controller.enqueue(chunk); } }));
 } };`;
 
+/** A module whose body is open but sends no byte for an hour (a timer keeps it from looking hung). */
+export const SILENT_BODY = `export default { fetch() {
+  return new Response(new ReadableStream({ pull() { return new Promise((resolve) => setTimeout(resolve, 3_600_000)); } }));
+} };`;
+
+/** A module streaming `count` chunks of `size` bytes ("a", "b", …), all at once, then closing. */
+export const chunked = (count: number, size: number) => `export default { fetch() {
+  const encoder = new TextEncoder();
+  return new Response(new ReadableStream({ start(controller) {
+    for (let n = 0; n < ${count}; n++) controller.enqueue(encoder.encode(String.fromCharCode(97 + (n % 26)).repeat(${size})));
+    controller.close();
+  } }));
+} };`;
+
 /** A module whose body trickles, a byte every 200 ms, forever. */
 export const TRICKLING_BODY = `export default { fetch() {
   return new Response(new ReadableStream({ async pull(controller) {

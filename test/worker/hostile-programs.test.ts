@@ -4,11 +4,13 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { HistoryAnswer } from "../../src/base/answers";
 import {
   answering,
+  chunked,
   ENDLESS_BODY,
   HOSTILE_HEADERS,
   NEVER_ANSWERS,
   OUR_HEADERS,
   redirecting,
+  SILENT_BODY,
   STORE_LOOP,
   TRICKLING_BODY,
 } from "../support/hostile-programs";
@@ -134,6 +136,22 @@ describe("a program that never answers", () => {
   });
 });
 
+describe("a program that answers too late", () => {
+  it("gets 504 run_timeout at the run's wall clock, recorded as a timeout", { timeout: 60_000 }, async () => {
+    const visitor = await newVisitor();
+    const program = await submit(
+      unique(
+        "export default { fetch() { return new Promise((resolve) => setTimeout(() => resolve(new Response('late')), 40_000)) } };",
+      ),
+    );
+    const response = await call(program.url, { headers: { cookie: visitor } });
+    const error = await expectError(response, 504, "run_timeout");
+    expect(error.message).toMatch(/30 s/);
+    const record = await recordOf(visitor, response.headers.get("x-run-id") ?? "");
+    expect(record.error).toMatchObject({ code: "run_timeout" });
+  });
+});
+
 describe("response limits", () => {
   it("cuts an endless body at the byte limit and records the run as limit_exceeded", async () => {
     const visitor = await newVisitor();
@@ -155,6 +173,35 @@ describe("response limits", () => {
     const record = await recordOf(visitor, response.headers.get("x-run-id") ?? "");
     expect(record.outcome).toBe("limit");
     expect(record.error).toMatchObject({ code: "limit_exceeded", limit: "responseBytes" });
+  });
+
+  it("sends a body that never gives a byte its headers at once, and cuts it at the time limit", async () => {
+    const visitor = await newVisitor();
+    const program = await submit(unique(SILENT_BODY));
+    const started = Date.now();
+    const response = await call(program.url, { headers: { cookie: visitor } });
+    // Small answers are gathered whole before they go out (program-response.ts): a silent one must not
+    // hold its caller's headers until the time limit.
+    expect(Date.now() - started).toBeLessThan(Number(env.RESPONSE_MAX_MS) / 2);
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
+    const record = await recordOf(visitor, response.headers.get("x-run-id") ?? "");
+    expect(record.error).toMatchObject({ code: "limit_exceeded", limit: "responseMs" });
+  });
+
+  it("passes bodies of many chunks whole and in order, gathered or streamed", async () => {
+    for (const [count, size] of [
+      [3, 10],
+      [40, 1000],
+      [12, 30_000],
+    ] as const) {
+      const response = await call((await submit(unique(chunked(count, size)))).url);
+      expect(response.status).toBe(200);
+      const expected = Array.from({ length: count }, (_, n) => String.fromCharCode(97 + (n % 26)).repeat(size)).join(
+        "",
+      );
+      expect(await response.text()).toBe(expected);
+    }
   });
 
   it("cuts a body that does not finish in time and records the run as limit_exceeded", async () => {
