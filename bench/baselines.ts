@@ -36,8 +36,9 @@ export default {
 /**
  * The same, with what every run of ours needs on top of the runtime itself: the program behind a
  * runner entrypoint answering over RPC (how it ended, whether warm), the run marker and a tail
- * reading it (the console), and the answer's body passed through a counting stream (the byte and
- * time caps). No app, no validation, no history: the ceiling of the production path.
+ * reading it (the console), and the answer's body within the byte and time caps (a small whole body
+ * as bytes, any other through a counting stream). No app, no validation, no history: the ceiling of
+ * the production path.
  */
 const PROTOCOL_WORKER = `
 import { WorkerEntrypoint } from "cloudflare:workers";
@@ -55,19 +56,39 @@ const program = (n, ctx) => ({
   globalOutbound: null,
   tails: [ctx.exports.Tail({ props: {} })],
 });
-function capped(source) {
-  const reader = source.getReader();
+// As src/respond/program-response.ts: a small body whole within 2 ms goes out as its bytes, any
+// other streams through a counting stream with a deadline.
+function capped(source, pending, seen) {
+  const reader = source;
   let bytes = 0;
-  const timer = setTimeout(() => reader.cancel("too slow"), 30000);
+  const deadline = AbortSignal.timeout(30000);
+  deadline.addEventListener("abort", () => reader.cancel("too slow"), { once: true });
   return new ReadableStream({
     async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) { clearTimeout(timer); return controller.close(); }
+      const chunk = seen.shift();
+      const { done, value } = chunk ? { done: false, value: chunk } : await (pending ?? reader.read());
+      pending = null;
+      if (done) return controller.close();
       bytes += value.byteLength;
       if (bytes > 16777216) return controller.error(new Error("too large"));
       controller.enqueue(value);
     },
   });
+}
+async function bounded(body) {
+  const reader = body.getReader();
+  const late = scheduler.wait(2).then(() => null);
+  const seen = [];
+  let bytes = 0;
+  for (;;) {
+    const next = reader.read();
+    const read = await Promise.race([next, late]);
+    if (read === null) return capped(reader, next, seen);
+    if (read.done) return seen.length === 1 ? seen[0] : new Blob(seen);
+    seen.push(read.value);
+    bytes += read.value.byteLength;
+    if (bytes > 65536) return capped(reader, null, seen);
+  }
 }
 export default {
   async fetch(request, env, ctx) {
@@ -77,7 +98,7 @@ export default {
     const worker = url.pathname === "/cold" ? env.LOADER.load(program(n, ctx)) : env.LOADER.get("p" + n, () => program(n, ctx));
     const outcome = await worker.getEntrypoint().run(new Request("http://p/?q=x"), crypto.randomUUID());
     if (outcome.kind !== "ok") return Response.json(outcome, { status: 500 });
-    return new Response(capped(outcome.response.body), { status: outcome.response.status, headers: { "content-type": "text/plain" } });
+    return new Response(await bounded(outcome.response.body), { status: outcome.response.status, headers: { "content-type": "text/plain" } });
   },
 };`;
 
