@@ -3,14 +3,18 @@ import { readFileSync } from "node:fs";
 
 let ticksPerSecond: number | undefined;
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat; 0 when it is gone. */
-export function cpuMs(pid: number | undefined): number {
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat; 0 when it is gone.
+ * `ofEndedChildren`: instead, the time of its children that ended and were reaped (cutime + cstime).
+ */
+export function cpuMs(pid: number | undefined, ofEndedChildren = false): number {
   if (pid === undefined) return 0;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]);
+    const at = ofEndedChildren ? 13 : 11;
+    const ticks = Number(fields[at]) + Number(fields[at + 1]);
     ticksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
     return (ticks * 1000) / ticksPerSecond;
   } catch {

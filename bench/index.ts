@@ -11,7 +11,7 @@ import { startDevServer, tempStateDir, visitorCookie } from "../scripts/dev-line
 import { rssMib } from "../scripts/workerd/rss.ts";
 import type { SubmitAnswer } from "../src/base/answers.ts";
 import { type Baseline, startOneHop, startProcessPerRun, startRawWorkerd } from "./baselines.ts";
-import { cpuSince, cpuSnapshot } from "./cpu.ts";
+import { cpuMs, cpuSince, cpuSnapshot } from "./cpu.ts";
 import { MIXED_FULL, MIXED_HEADER, MIXED_TINY, type MixedLoadResult, mixedLoad, mixedLoadRow } from "./mixed-load.ts";
 import { measurePerRunCounts, perRunTable } from "./per-run-counts.ts";
 import { kindOf, members } from "./processes.ts";
@@ -38,6 +38,11 @@ interface Target {
    * workerd; for the baselines, the process that runs the programs).
    */
   cpuPids(): Record<string, (number | undefined)[]>;
+  /**
+   * CPU time so far, by role, that no live process shows: processes that ended meanwhile (the dev
+   * line's sandbox runtimes, replaced as they grow, whose time goes to the supervisor that reaped them).
+   */
+  cpuOfEnded?(): Record<string, number>;
 }
 
 interface Result {
@@ -119,14 +124,19 @@ async function measure(
   const cpuBefore = Object.fromEntries(
     Object.entries(target.cpuPids()).map(([role, pids]) => [role, cpuSnapshot(pids)]),
   );
+  const endedBefore = target.cpuOfEnded?.() ?? {};
   let runs = 0;
   for (const connections of SIZE.connections) {
     const done = await throughput(connections, target.warm);
     rates[connections] = done / SIZE.seconds;
     runs += done;
   }
+  const endedAfter = target.cpuOfEnded?.() ?? {};
   const cpuMsPerRun = Object.fromEntries(
-    Object.entries(target.cpuPids()).map(([role, pids]) => [role, cpuSince(cpuBefore[role] ?? new Map(), pids) / runs]),
+    Object.entries(target.cpuPids()).map(([role, pids]) => [
+      role,
+      (cpuSince(cpuBefore[role] ?? new Map(), pids) + (endedAfter[role] ?? 0) - (endedBefore[role] ?? 0)) / runs,
+    ]),
   );
   const cold: number[] = [];
   if (!warmOnly) for (let n = 0; n < SIZE.cold; n++) cold.push(await timed(await target.cold(n)));
@@ -159,6 +169,7 @@ async function appTargets(
   options: {
     rss: () => number;
     cpuPids: () => Record<string, (number | undefined)[]>;
+    cpuOfEnded?: () => Record<string, number>;
     memoryCap: number;
   },
 ): Promise<{ target: Target; cookieless: Target; submitFirst: SubmitFirst }> {
@@ -190,6 +201,7 @@ async function appTargets(
     },
     rss: options.rss,
     cpuPids: options.cpuPids,
+    ...(options.cpuOfEnded ? { cpuOfEnded: options.cpuOfEnded } : {}),
   };
   return {
     target,
@@ -216,6 +228,8 @@ async function projectTarget() {
     rss: () => pidsOf("sandbox").reduce((sum, pid) => sum + rssMib(pid), 0),
     // Looked up again at each reading: the supervisor replaces sandbox runtimes as they grow.
     cpuPids: () => ({ app: pidsOf("app"), sandbox: pidsOf("sandbox"), "supervisor and tooling": pidsOf("node") }),
+    // A replaced runtime's time is its parent's, the supervisor's, once reaped: counted as the sandbox's.
+    cpuOfEnded: () => ({ sandbox: pidsOf("node").reduce((sum, pid) => sum + cpuMs(pid, true), 0) }),
     // With the first-run programs before them, more would take the runtime near RECYCLE_RSS_MB.
     memoryCap: 40,
   });
@@ -547,7 +561,7 @@ ${countsTable}
   costs there).
 - App CPU per run: user + system time of the app's workerd (from /proc/<pid>/stat) over all throughput levels,
   divided by the runs done; on the dev line the app's workerd alone (the sandbox runtime's and the supervisor's
-  are listed under the floor); for the baselines, the workerd that runs the programs (both, for one hop).
+  are listed under the floor; a sandbox runtime replaced meanwhile counts through its parent, which reaped it); for the baselines, the workerd that runs the programs (both, for one hop).
 - Mixed load: ${MIXED.visitors} visitors, each with its own cookie, run programs for ${MIXED.seconds} s, all at once, one
   run after another, out of ${MIXED.programs} distinct programs submitted first (5% throw, 1% busy-loop forever,
   the rest answer). Each run is 10% a program submitted just then, 5% a throwing one, 1% a busy loop, else a
