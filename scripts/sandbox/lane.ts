@@ -117,6 +117,11 @@ export class Lane {
           env: { ...this.host.env, [LANE_ENV]: this.name },
           healthHeaders: this.host.headers,
           onAllocationFailure: () => this.allocationFailed(runtime),
+          // SANDBOX_INSPECTOR_PORT: the trusted lane's runtime, where warm programs run, opens its
+          // inspector there (docs/local-runtime.md, profiling).
+          ...(process.env.SANDBOX_INSPECTOR_PORT && this.name === "trusted"
+            ? { inspectorPort: Number(process.env.SANDBOX_INSPECTOR_PORT) }
+            : {}),
         });
         this.spawned.add(runtime);
         this.host.spawned(runtime, this);
