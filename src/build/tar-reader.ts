@@ -3,6 +3,7 @@
  * Chunks are pushed as they come out of gunzip, split anywhere; only the files the caller wants are
  * kept, and only as their bytes arrive (no entry's declared size is ever allocated up front).
  */
+import { joinBytes } from "../base/bytes";
 
 const BLOCK = 512;
 /** Pax headers and GNU long names are a few hundred bytes; more is no npm tarball. */
@@ -177,7 +178,7 @@ export class TarReader {
   #finishContent(): void {
     const entry = this.#entry;
     if (!entry) return;
-    const content = entry.pieces ? joined(entry.pieces, entry.info.size) : null;
+    const content = entry.pieces ? joinBytes(entry.pieces, entry.info.size) : null;
     entry.pieces = null;
     if (entry.padding === 0) this.#entry = null;
     if (!content) return;
@@ -194,15 +195,4 @@ export class TarReader {
       }
     }
   }
-}
-
-function joined(pieces: Uint8Array[], size: number): Uint8Array {
-  if (pieces.length === 1 && pieces[0]?.length === size) return pieces[0];
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const piece of pieces) {
-    out.set(piece, offset);
-    offset += piece.length;
-  }
-  return out;
 }

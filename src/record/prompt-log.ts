@@ -66,7 +66,9 @@ export class PromptLog extends DurableObject<Env> {
         JSON.stringify(detail),
       );
     }
-    sql.exec("DELETE FROM run WHERE seq NOT IN (SELECT seq FROM run ORDER BY seq DESC LIMIT ?)", HISTORY_SIZE);
+    // Newest by when the run started, not when its record came: a run's record waits for its console,
+    // so two runs one after another can be written in either order.
+    sql.exec("DELETE FROM run WHERE seq NOT IN (SELECT seq FROM run ORDER BY at DESC, seq DESC LIMIT ?)", HISTORY_SIZE);
     // Moving the end once a day is enough (a history ends 30 to 31 days after its last run), and
     // spares most runs a second storage write.
     const end = Date.now() + HISTORY_RETENTION_DAYS * DAY_MS;
@@ -110,7 +112,7 @@ export class PromptLog extends DurableObject<Env> {
 
   list(): HistoryEntry[] {
     return this.ctx.storage.sql
-      .exec<Row>("SELECT * FROM run ORDER BY seq DESC LIMIT ?", HISTORY_SIZE)
+      .exec<Row>("SELECT * FROM run ORDER BY at DESC, seq DESC LIMIT ?", HISTORY_SIZE)
       .toArray()
       .map(toEntry);
   }

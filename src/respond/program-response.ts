@@ -1,3 +1,4 @@
+import { joinBytes } from "../base/bytes";
 import type { ErrorBody } from "../base/errors";
 import type { ResponseLimits } from "../config/limits";
 import type { ServedOn } from "../config/origins";
@@ -90,7 +91,7 @@ async function boundedBody(source: ReadableStream<Uint8Array>, limits: ResponseL
       return capped(reader, limits, seen, next);
     }
     if (read.done) {
-      return { body: whole(seen, bytes), ended: Promise.resolve<BodyEnd>(null) };
+      return { body: seen.length === 0 ? null : joinBytes(seen, bytes), ended: Promise.resolve<BodyEnd>(null) };
     }
     seen.push(read.value);
     bytes += read.value.byteLength;
@@ -98,17 +99,6 @@ async function boundedBody(source: ReadableStream<Uint8Array>, limits: ResponseL
       return capped(reader, limits, seen, null);
     }
   }
-}
-
-function whole(chunks: Uint8Array[], bytes: number): Uint8Array | null {
-  if (chunks.length <= 1) return chunks[0] ?? null;
-  const joined = new Uint8Array(bytes);
-  let at = 0;
-  for (const chunk of chunks) {
-    joined.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return joined;
 }
 
 /**

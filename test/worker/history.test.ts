@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { HistoryAnswer, HistoryEntry } from "../../src/base/answers";
 import { HISTORY_RETENTION_DAYS } from "../../src/config/limits";
+import { EMPTY_CONSOLE } from "../../src/sandbox/telemetry/console-capture";
 import { call, expectError, newVisitor, recordOf, submit, unique } from "../support/workerd/api";
 
 async function historyOf(cookie: string): Promise<HistoryEntry[]> {
@@ -80,6 +81,31 @@ describe("history", () => {
     await call(`${program.url}?prompt=again`, { headers: { cookie: visitor } });
     expect((await historyWhen(visitor, (e) => e.length === 1)).map((e) => e.prompt)).toEqual(["again"]);
     expect(await runInDurableObject(log, (_instance, state) => state.storage.getAlarm())).not.toBeNull();
+  });
+
+  it("lists runs by when they started, whichever record was written first", async () => {
+    // A run's record waits for its console, so a later run's can land first.
+    const visitor = await newVisitor();
+    const log = env.PROMPT_LOG.get(
+      env.PROMPT_LOG.idFromName(visitor.replace("promptlog_visitor=", "").split(".")[0] ?? ""),
+    );
+    const entry = (prompt: string, at: string) => ({
+      entry: {
+        id: crypto.randomUUID(),
+        prompt,
+        hash: "a".repeat(64),
+        status: 200,
+        outcome: "ok" as const,
+        durationMs: 1,
+        cold: false,
+        at,
+      },
+      error: null,
+      console: EMPTY_CONSOLE,
+    });
+    await log.record([entry("later", "2026-11-24T10:00:00.002Z")]);
+    await log.record([entry("earlier", "2026-11-24T10:00:00.001Z")]);
+    expect((await historyOf(visitor)).map((e) => e.prompt)).toEqual(["later", "earlier"]);
   });
 
   it("keeps only the most recent 50 runs", async () => {
