@@ -65,9 +65,9 @@ export async function programResponse(
 
 /**
  * How long a body may take to show it is already whole. Most answers are: their bytes come in one
- * chunk and the end right after, and such a body goes out as those bytes, with no stream of ours
- * to pump (measured: that stream is about half the runtime's own CPU per run). Any other body
- * starts streaming after this, so a streamed answer's first bytes are held this long at most.
+ * chunk and the end right after, and such a body goes out as those bytes, with no stream of ours to
+ * pump (measured in raw workerd: that stream cost about as much CPU as the run itself). Any other
+ * body starts streaming after this, so a streamed answer's first bytes are held this long at most.
  */
 const WHOLE_WITHIN_MS = 2;
 /** Only a small body is gathered whole; a larger one streams, so the app holds one chunk of it at a time. */
