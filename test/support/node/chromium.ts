@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { forSuite } from "./for-suite.ts";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -33,17 +33,10 @@ export function launch(): Promise<Browser> {
 
 /** One Chromium for a suite: launched before its tests, closed after them (as devLineForSuite does a dev line). */
 export function browserForSuite(): { readonly browser: Browser } {
-  let browser: Browser | undefined;
-  beforeAll(async () => {
-    browser = await launch();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const suite = forSuite("Chromium", launch, (browser) => browser.close());
   return {
     get browser() {
-      if (!browser) throw new Error("Chromium has not started");
-      return browser;
+      return suite.get();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from "vitest";
+import { beforeAll } from "vitest";
 import {
   type DevServer,
   groupProcesses,
@@ -6,6 +6,7 @@ import {
   tempStateDir,
   visitorCookie,
 } from "../../../scripts/dev-line/dev-server.ts";
+import { forSuite } from "./for-suite.ts";
 
 /** The running dev line of a test file, and the cookie of the visitor it met first. */
 export interface SuiteServer {
@@ -28,34 +29,33 @@ export interface SuiteServer {
  * it after them. Register it before the file's own hooks: they run after it has started.
  */
 export function devLineForSuite(env?: Record<string, string>): SuiteServer {
-  let server: DevServer | undefined;
+  const line = forSuite(
+    "the dev line",
+    () => startDevServer({ persistTo: tempStateDir(), ...(env ? { env } : {}) }),
+    (server: DevServer) => server.stop(),
+  );
   let cookie = "";
   beforeAll(async () => {
-    server = await startDevServer({ persistTo: tempStateDir(), ...(env ? { env } : {}) });
-    cookie = await visitorCookie(server.origin);
+    cookie = await visitorCookie(line.get().origin);
   }, 120_000);
-  afterAll(async () => {
-    await server?.stop();
-  });
   return {
     get origin() {
-      if (!server) throw new Error("the dev line has not started");
-      return server.origin;
+      return line.get().origin;
     },
     get runOrigin() {
-      if (!server) throw new Error("the dev line has not started");
-      return server.runOrigin;
+      return line.get().runOrigin;
     },
     get cookie() {
       return cookie;
     },
     processes() {
-      return server?.process.pid ? groupProcesses(server.process.pid) : [];
+      const pid = line.ifStarted()?.process.pid;
+      return pid ? groupProcesses(pid) : [];
     },
     async call(path, init, timeoutMs = 10_000) {
-      if (!server) throw new Error("the dev line has not started");
+      const { origin } = line.get();
       const started = performance.now();
-      const response = await fetch(`${server.origin}${path}`, {
+      const response = await fetch(`${origin}${path}`, {
         ...init,
         headers: { cookie, ...init?.headers },
         signal: AbortSignal.timeout(timeoutMs),
