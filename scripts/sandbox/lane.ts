@@ -35,6 +35,8 @@ export interface LaneHost {
   spawned(runtime: SandboxRuntime, lane: Lane): void;
   /** Says once if the kernel's data limit does not hold for a runtime. */
   checkBounded(runtime: SandboxRuntime): void;
+  /** The trusted lane's runtime, where warm programs run, opens its inspector on this port (profiling). */
+  readonly inspectorPort?: number;
 }
 
 /**
@@ -117,11 +119,7 @@ export class Lane {
           env: { ...this.host.env, [LANE_ENV]: this.name },
           healthHeaders: this.host.headers,
           onAllocationFailure: () => this.allocationFailed(runtime),
-          // SANDBOX_INSPECTOR_PORT: the trusted lane's runtime, where warm programs run, opens its
-          // inspector there (docs/local-runtime.md, profiling).
-          ...(process.env.SANDBOX_INSPECTOR_PORT && this.name === "trusted"
-            ? { inspectorPort: Number(process.env.SANDBOX_INSPECTOR_PORT) }
-            : {}),
+          ...(this.host.inspectorPort && this.name === "trusted" ? { inspectorPort: this.host.inspectorPort } : {}),
         });
         this.spawned.add(runtime);
         this.host.spawned(runtime, this);

@@ -144,12 +144,12 @@ export class Supervisor {
   /**
    * `secret`: the dev line's internal secret. The supervisor answers only requests that carry it (the
    * app's), and its runtimes only the supervisor's; `env` reaches every runtime (the secrets its
-   * config binds from the environment).
+   * config binds from the environment); `inspectorPort`: see LaneHost.
    */
   constructor(
     workerd: string,
     configPath: string,
-    options: { secret: string; env: Record<string, string>; appUrl: string },
+    options: { secret: string; env: Record<string, string>; appUrl: string; inspectorPort?: number },
   ) {
     this.secret = Buffer.from(options.secret);
     this.headers = { [INTERNAL_SECRET_HEADER]: options.secret };
@@ -165,6 +165,7 @@ export class Supervisor {
         void runtime.exited.then(() => this.ended(runtime, lane));
       },
       checkBounded: (runtime) => this.checkBounded(runtime),
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     };
     this.lanes = Object.fromEntries(LANES.map((name) => [name, new Lane(name, host)])) as Record<LaneName, Lane>;
     this.server = createServer((request, response) => void this.forward(request, response));
