@@ -61,8 +61,7 @@ const program = (n, ctx) => ({
 function capped(source, pending, seen) {
   const reader = source;
   let bytes = 0;
-  const deadline = AbortSignal.timeout(30000);
-  deadline.addEventListener("abort", () => reader.cancel("too slow"), { once: true });
+  scheduler.wait(30000).then(() => reader.cancel("too slow"));
   return new ReadableStream({
     async pull(controller) {
       const chunk = seen.shift();

@@ -139,15 +139,12 @@ function capped(
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       // The runtime's own timer: nothing to clear when the body ends first (`over` then ignores it).
-      AbortSignal.timeout(limits.maxMs).addEventListener(
-        "abort",
-        () =>
-          cut(controller, {
-            code: "limit_exceeded",
-            message: `The program's answer did not finish within ${limits.maxMs / 1000} s, so it was cut.`,
-            limit: "responseMs",
-          }),
-        { once: true },
+      void scheduler.wait(limits.maxMs).then(() =>
+        cut(controller, {
+          code: "limit_exceeded",
+          message: `The program's answer did not finish within ${limits.maxMs / 1000} s, so it was cut.`,
+          limit: "responseMs",
+        }),
       );
     },
     async pull(controller) {
