@@ -12,19 +12,29 @@ interface Ask {
   readonly field?: { readonly label: string; readonly value: string; readonly check: (value: string) => string | null };
 }
 
+/**
+ * Ends the asking whose dialog has closed but whose close event has not come yet. A dialog's close
+ * event is queued, not fired, when it closes: a fast Escape then Enter opens the next asking before
+ * it comes, and it must end the asking it belongs to, not the new one.
+ */
+let unfinished: (() => void) | null = null;
+let lateCloses = 0;
+
 function open(ask: Ask): Promise<string | null> {
   const dialog = $<HTMLDialogElement>("dialog");
   const form = $<HTMLFormElement>("dialog-form");
   const input = $<HTMLInputElement>("dialog-input");
   const error = $("dialog-error");
+  if (unfinished && !dialog.open) {
+    unfinished();
+    lateCloses += 1;
+  }
   $("dialog-title").textContent = ask.title;
   $("dialog-text").textContent = ask.text ?? "";
   $("dialog-text").hidden = !ask.text;
   $("dialog-ok").textContent = ask.confirm;
   $("dialog-field").hidden = !ask.field;
   $("dialog-label").textContent = ask.field?.label ?? "";
-  input.value = ask.field?.value ?? "";
-  error.textContent = "";
   const opener = document.activeElement as HTMLElement | null;
 
   return new Promise((resolve) => {
@@ -38,18 +48,27 @@ function open(ask: Ask): Promise<string | null> {
       input.focus();
     };
     const onCancel = () => dialog.close("cancel");
+    const finish = () => {
+      unfinished = null;
+      form.removeEventListener("submit", onSubmit);
+      $("dialog-cancel").removeEventListener("click", onCancel);
+      dialog.removeEventListener("close", onClose);
+      resolve(dialog.returnValue === "ok" ? input.value.trim() : null);
+    };
+    const onClose = () => {
+      if (lateCloses > 0) {
+        lateCloses -= 1;
+        return;
+      }
+      finish();
+      opener?.focus();
+    };
     form.addEventListener("submit", onSubmit);
     $("dialog-cancel").addEventListener("click", onCancel);
-    dialog.addEventListener(
-      "close",
-      () => {
-        form.removeEventListener("submit", onSubmit);
-        $("dialog-cancel").removeEventListener("click", onCancel);
-        opener?.focus();
-        resolve(dialog.returnValue === "ok" ? input.value.trim() : null);
-      },
-      { once: true },
-    );
+    dialog.addEventListener("close", onClose);
+    unfinished = finish;
+    input.value = ask.field?.value ?? "";
+    error.textContent = "";
     dialog.returnValue = "";
     dialog.showModal();
     if (ask.field) input.select();

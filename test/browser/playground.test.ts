@@ -357,6 +357,17 @@ describe.skipIf(!hasChromium)("the playground in Chromium", () => {
     await page.locator("#dialog-ok").click();
     await expect.poll(() => page.locator("#file-tabs .file-open").allTextContents()).toEqual(["index.ts", "util.ts"]);
     expect(await page.locator("#mode").isDisabled()).toBe(true);
+    // Closed and opened again before the first close's event comes (a fast Escape, then Enter):
+    // that late event belongs to the first asking and must not end the second.
+    await page.evaluate(
+      'document.getElementById("add-file").click(); document.getElementById("dialog").close(); document.getElementById("add-file").click();',
+    );
+    await page.locator("#dialog-input").fill("notes.ts");
+    await page.locator("#dialog-ok").click();
+    await expect
+      .poll(() => page.locator("#file-tabs .file-open").allTextContents())
+      .toEqual(["index.ts", "util.ts", "notes.ts"]);
+    await page.locator("#file-tabs .file-open", { hasText: "util.ts" }).click();
     await setCode(page, "export const shout = (text: string): string => (text as any).missing.toUpperCase();");
     await page.locator("#file-tabs .file-open", { hasText: "index.ts" }).click();
     await page.locator("#prompt").fill("tabs");
