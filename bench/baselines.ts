@@ -2,7 +2,7 @@
 // raw workerd running a minimal loader worker (the runtime's limit here), and a server that starts
 // a fresh Node process for every run (the container-like baseline).
 import { execFile } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
@@ -41,13 +41,27 @@ export default {
  * the production path.
  */
 const PROTOCOL_WORKER = `
-import { WorkerEntrypoint } from "cloudflare:workers";
+import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 const MARKER = ${JSON.stringify(RUN_MARKER)};
 const runner = (n) => "import { WorkerEntrypoint } from 'cloudflare:workers';" +
   "const program = { fetch(req) { return new Response('program ' + " + JSON.stringify(String(n)) + " + ' ' + new URL(req.url).searchParams.get('q')) } };" +
   "let warm = false;" +
-  "export default class extends WorkerEntrypoint { async run(request, runId) { console.debug(" + JSON.stringify(MARKER) + ", runId); const was = warm; warm = true;" +
+  "export default class extends WorkerEntrypoint { ready() { return { kind: 'ready' }; } async run(request, runId) { console.debug(" + JSON.stringify(MARKER) + ", runId); const was = warm; warm = true;" +
   " try { return { kind: 'ok', response: await program.fetch(request), warm: was }; } catch (e) { return { kind: 'exception', message: String(e), warm: was }; } } }";
+// A submit stores the program durably (a SQLite Durable Object, one of 256 shards by its hash, as
+// ProgramStore), then loads its isolate, so that its first run is warm.
+export class Store extends DurableObject {
+  constructor(ctx, env) { super(ctx, env); ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS program (hash TEXT PRIMARY KEY, code TEXT NOT NULL)"); }
+  put(hash, code) { return this.ctx.storage.sql.exec("INSERT INTO program (hash, code) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING", hash, code).rowsWritten > 0; }
+}
+async function submit(n, env, ctx) {
+  const code = runner(n);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(code)));
+  const hash = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const created = await env.STORE.get(env.STORE.idFromName(hash.slice(0, 2))).put(hash, code);
+  const ready = await env.LOADER.get("p" + n, () => program(n, ctx)).getEntrypoint().ready();
+  return Response.json({ hash, created, ready: ready.kind === "ready" }, { status: created ? 201 : 200 });
+}
 export class Tail extends WorkerEntrypoint { tail(events) { for (const event of events) event.logs.find((log) => log.message[0] === MARKER); } }
 const program = (n, ctx) => ({
   compatibilityDate: "2026-10-01",
@@ -94,6 +108,7 @@ export default {
     const url = new URL(request.url);
     const n = url.searchParams.get("n") ?? "warm";
     if (url.pathname === "/health") return new Response("ok");
+    if (url.pathname === "/submit") return submit(n, env, ctx);
     const worker = url.pathname === "/cold" ? env.LOADER.load(program(n, ctx)) : env.LOADER.get("p" + n, () => program(n, ctx));
     const outcome = await worker.getEntrypoint().run(new Request("http://p/?q=x"), crypto.randomUUID());
     if (outcome.kind !== "ok") return Response.json(outcome, { status: 500 });
@@ -114,17 +129,30 @@ export async function startRawWorkerd(dir: string, options: { protocol?: boolean
   const folder = resolve(dir);
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, "loader.js"), options.protocol ? PROTOCOL_WORKER : LOADER_WORKER);
+  // The protocol's submit stores on disk, as the dev line does (a fresh folder: every shard is new).
+  const disk = join(folder, "disk");
+  rmSync(disk, { recursive: true, force: true });
+  mkdirSync(disk);
+  const store = options.protocol
+    ? {
+        service: `, (name = "disk", disk = (path = ${JSON.stringify(disk)}, writable = true))`,
+        binding: `, (name = "STORE", durableObjectNamespace = "Store")`,
+        worker: `
+  durableObjectNamespaces = [ (className = "Store", uniqueKey = "bench-store", enableSql = true) ],
+  durableObjectStorage = (localDisk = "disk"),`,
+      }
+    : { service: "", binding: "", worker: "" };
   writeFileSync(
     join(folder, "raw.capnp"),
     `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
-  services = [ (name = "main", worker = .main) ],
+  services = [ (name = "main", worker = .main)${store.service} ],
   sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
 );
 const main :Workerd.Worker = (
   modules = [ (name = "loader.js", esModule = embed "loader.js") ],
   compatibilityDate = "2026-10-01",
-  bindings = [ (name = "LOADER", workerLoader = ()) ],
+  bindings = [ (name = "LOADER", workerLoader = ())${store.binding} ],${store.worker}
 );
 `,
   );
