@@ -3,15 +3,20 @@ import type { RunRecord, SubmitAnswer } from "../../src/base/answers.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
 
 describe("run records on the README's dev line (programs in the separate sandbox runtime)", () => {
-  const server = devLineForSuite();
+  // Rate limits off: the prepare tests submit more programs than a minute's limit allows.
+  const server = devLineForSuite({ PROMPTLOG_RATE_LIMITS: "off" });
 
-  async function submit(code: string, network = false): Promise<string> {
-    const submitted = await fetch(`${server.origin}/submit`, {
+  async function submitted(code: string, network = false): Promise<SubmitAnswer> {
+    const answer = await fetch(`${server.origin}/submit`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(network ? { code, network } : { code }),
     });
-    return ((await submitted.json()) as SubmitAnswer).url;
+    return (await answer.json()) as SubmitAnswer;
+  }
+
+  async function submit(code: string, network = false): Promise<string> {
+    return (await submitted(code, network)).url;
   }
 
   async function run(url: string): Promise<RunRecord> {
@@ -42,6 +47,27 @@ describe("run records on the README's dev line (programs in the separate sandbox
     // A program with network gets a new isolate for every run (its gateway names the run).
     const networked = await submit("return prompt;", true);
     expect([(await run(networked)).cold, (await run(networked)).cold]).toEqual([true, true]);
+  });
+
+  it("loads every submitted program ahead while its programs are run, not only a runtime's first 30", async () => {
+    // One-off programs, each submitted and run once, as in the playground's edit-and-run loop: more
+    // than the 30 a runtime once loaded ahead in its whole life (and few enough not to have it replaced).
+    for (let n = 0; n < 32; n++) {
+      const url = await submit(`return "one-off ${n} " + prompt;`);
+      expect((await run(url)).outcome).toBe("ok");
+    }
+    const answer = await submitted("return 'one more';");
+    expect(answer.loaded).toBe(true);
+    expect((await run(answer.url)).cold).toBe(false);
+  });
+
+  it("stops loading ahead once 30 submitted programs wait unrun, so a flood of submits cannot fill the runtime", async () => {
+    const answers: SubmitAnswer[] = [];
+    for (let n = 0; n < 32; n++) answers.push(await submitted(`return "never run ${n}";`));
+    expect(answers.map((answer) => answer.loaded)).toEqual([...Array(30).fill(true), false, false]);
+    // Running one of them makes room for the next.
+    expect((await run(answers[0]?.url ?? "")).cold).toBe(false);
+    expect((await submitted("return 'after a run';")).loaded).toBe(true);
   });
 
   it("reports an error at the user's line", async () => {

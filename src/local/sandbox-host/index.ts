@@ -60,21 +60,24 @@ export class StoreAccess extends storeEntrypoint<HostEnv>((env, { hash, runId })
   },
 })) {}
 
-// Locally, LOADER.get isolates are never evicted. A program's first run therefore gets a fresh
-// isolate that is freed afterwards, and only a program run again gets a cached one that stays warm:
-// one-off programs never pile up. The supervisor recycles the runtime if memory still grows.
+// Locally, LOADER.get isolates are never evicted. A program not loaded ahead (below) therefore gets a
+// fresh isolate on its first run, freed afterwards, and a cached one that stays warm only when run
+// again. The supervisor recycles the runtime as memory grows.
 const MAX_REMEMBERED = 100_000;
 const seen = new Set<string>();
 
-// A submit loads its program's isolate ahead of the first run, but only this many per runtime: every
-// isolate loaded stays until the runtime is replaced, and a sweep of one-off programs must not fill
-// it (and so replace it, cooling programs that are run again and again). Past the budget a submit
-// loads nothing ahead (even a throwaway check leaves the runtime's memory higher), and the program's
-// first run gets a throwaway isolate as before.
+// A submit loads its program's isolate ahead of the first run, while fewer than this many programs
+// loaded ahead wait for a run here: every isolate loaded stays until the runtime is replaced, and a
+// flood of submits nobody runs must not fill it. Past the budget a submit loads nothing ahead (even a
+// throwaway check leaves the runtime's memory higher), and the program's first run gets a throwaway
+// isolate. A program that is run leaves the count: its isolate is what its runs use. Programs that are
+// run do fill the runtime, which the supervisor then replaces (their lane is probation, which a
+// program leaves after three clean runs: this cools only programs run fewer times).
 const PREPARE_BUDGET = 30;
-let prepared = 0;
+const unrun = new Set<string>();
 
 function reuseFor(id: string): IsolateReuse {
+  unrun.delete(id);
   if (seen.has(id)) return "cached";
   if (seen.size >= MAX_REMEMBERED) seen.clear();
   seen.add(id);
@@ -104,8 +107,8 @@ export default {
       if (pathname === PREPARE_PATH) {
         const id = isolateId(run.hash, run.limits, true);
         if (!seen.has(id)) {
-          if (prepared >= PREPARE_BUDGET) return answer(new Response(null, { status: 204 }), "ok", false);
-          prepared++;
+          if (unrun.size >= PREPARE_BUDGET) return answer(new Response(null, { status: 204 }), "ok", false);
+          unrun.add(id);
           seen.add(id);
         }
         await prepare(env.LOADER, run, { capabilities });
