@@ -601,8 +601,8 @@ ${countsTable}
   First run after submit: ${SIZE.first} programs on the fresh server, the run right after the submit timed on its own,
   each followed by one warm run of the warm program: the target compares the two p50s, taken under the same
   conditions (the warm p50 of the table comes minutes later, after the memory phase, and drifts with the machine).
-  The same again at the end, after the cold phase: on the dev line past its sandbox runtime's prepare budget (a
-  runtime loads the first 30 programs submitted to it ahead, src/local/sandbox-host); the target needs both.
+  The same again at the end, after the cold phase, with the server's every earlier program behind it (on the dev
+  line the sandbox runtime's budget of programs loaded ahead, src/local/sandbox-host); the target needs both.
   Memory: resident memory of the processes that hold the isolates (on the dev line every sandbox runtime, one per
   lane), before and after making ${SIZE.memory} distinct
   programs warm (on the dev line at most 40, since its sandbox runtime is replaced at 256 MiB), each submitted and
