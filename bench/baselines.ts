@@ -72,8 +72,7 @@ const program = (n, ctx) => ({
 });
 // As src/respond/program-response.ts: a small body whole within 2 ms goes out as its bytes, any
 // other streams through a counting stream with a deadline.
-function capped(source, pending, seen) {
-  const reader = source;
+function capped(reader, pending, seen) {
   let bytes = 0;
   scheduler.wait(30000).then(() => reader.cancel("too slow"));
   return new ReadableStream({
@@ -129,10 +128,12 @@ export async function startRawWorkerd(dir: string, options: { protocol?: boolean
   const folder = resolve(dir);
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, "loader.js"), options.protocol ? PROTOCOL_WORKER : LOADER_WORKER);
-  // The protocol's submit stores on disk, as the dev line does (a fresh folder: every shard is new).
   const disk = join(folder, "disk");
-  rmSync(disk, { recursive: true, force: true });
-  mkdirSync(disk);
+  if (options.protocol) {
+    // The protocol's submit stores on disk, as the dev line does (a fresh folder: every shard is new).
+    rmSync(disk, { recursive: true, force: true });
+    mkdirSync(disk);
+  }
   const store = options.protocol
     ? {
         service: `, (name = "disk", disk = (path = ${JSON.stringify(disk)}, writable = true))`,

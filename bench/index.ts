@@ -101,6 +101,17 @@ async function throughput(connections: number, work: () => Promise<Response>): P
 /** A submit, then its first run timed on its own. */
 type SubmitFirst = () => Promise<number>;
 
+/** SIZE.first programs, each submitted and its first run timed, then one warm run timed beside it. */
+async function firstRuns(submitFirst: SubmitFirst, target: Target) {
+  const first: number[] = [];
+  const pairedWarm: number[] = [];
+  for (let n = 0; n < SIZE.first; n++) {
+    first.push(await submitFirst());
+    pairedWarm.push(await timed(target.warm));
+  }
+  return { firstP50: percentile(first, 50), pairedWarmP50: percentile(pairedWarm, 50) };
+}
+
 /**
  * Every row's measures. `warmOnly`: latency, throughput and CPU only (a client that only runs programs
  * others submitted: the cookie-less row).
@@ -115,15 +126,8 @@ async function measure(
   // runtime's PREPARE_BUDGET). Then memory, before anything else has grown the heap. The app is warmed
   // up first with runs of the one warm program, so a first run and a warm run meet the same app (its
   // code compiled and optimized): only the program is new.
-  const firstRunTimes: number[] = [];
-  const pairedWarmTimes: number[] = [];
-  if (submitFirst) {
-    await sequential(SIZE.latency, target.warm);
-    for (let n = 0; n < SIZE.first; n++) {
-      firstRunTimes.push(await submitFirst());
-      pairedWarmTimes.push(await timed(target.warm));
-    }
-  }
+  if (submitFirst) await sequential(SIZE.latency, target.warm);
+  const fresh = submitFirst ? await firstRuns(submitFirst, target) : null;
   const before = target.rss();
   const warmed = warmOnly ? 0 : await target.warmMany(SIZE.memory);
   const perProgram = (target.rss() - before) / warmed;
@@ -150,14 +154,7 @@ async function measure(
   const cold: number[] = [];
   if (!warmOnly) for (let n = 0; n < SIZE.cold; n++) cold.push(await timed(await target.cold(n)));
   // Again, late in the server's life: on the dev line past the sandbox runtime's prepare budget.
-  const lateFirstRunTimes: number[] = [];
-  const latePairedWarmTimes: number[] = [];
-  if (submitFirst) {
-    for (let n = 0; n < SIZE.first; n++) {
-      lateFirstRunTimes.push(await submitFirst());
-      latePairedWarmTimes.push(await timed(target.warm));
-    }
-  }
+  const late = submitFirst ? await firstRuns(submitFirst, target) : null;
   return {
     name,
     warmP50: percentile(warm, 50),
@@ -165,10 +162,10 @@ async function measure(
     throughput: rates,
     coldP50: percentile(cold, 50),
     coldP99: percentile(cold, 99),
-    firstRunP50: submitFirst ? percentile(firstRunTimes, 50) : null,
-    pairedWarmP50: submitFirst ? percentile(pairedWarmTimes, 50) : null,
-    lateFirstRunP50: submitFirst ? percentile(lateFirstRunTimes, 50) : null,
-    latePairedWarmP50: submitFirst ? percentile(latePairedWarmTimes, 50) : null,
+    firstRunP50: fresh?.firstP50 ?? null,
+    pairedWarmP50: fresh?.pairedWarmP50 ?? null,
+    lateFirstRunP50: late?.firstP50 ?? null,
+    latePairedWarmP50: late?.pairedWarmP50 ?? null,
     // Not positive: the runtime holding the programs was replaced meanwhile; nothing was measured.
     mibPerWarmProgram: Number.isFinite(perProgram) && perProgram > 0 ? perProgram : null,
     cpuMsPerRun,
@@ -436,7 +433,7 @@ const targets: [string, boolean, string][] = [
   [
     "warm p50 ≤ 2.0× raw workerd's",
     ours.warmP50 <= 2 * rawResult.warmP50,
-    `${(ours.warmP50 / rawResult.warmP50).toFixed(2)}×`,
+    `${ratio(ours.warmP50, rawResult.warmP50)}×`,
   ],
   [
     "first run after a submit ≤ 1.2× a warm run",
@@ -447,17 +444,17 @@ const targets: [string, boolean, string][] = [
   [
     "cold (submit, then first answer) ≤ 2.0× raw's load-and-run",
     ours.coldP50 <= 2 * rawResult.coldP50,
-    `${(ours.coldP50 / rawResult.coldP50).toFixed(2)}×`,
+    `${ratio(ours.coldP50, rawResult.coldP50)}×`,
   ],
   [
     "resident memory per warm program ≤ 1.1× raw's",
     (ours.mibPerWarmProgram ?? Number.POSITIVE_INFINITY) <= 1.1 * (rawResult.mibPerWarmProgram ?? 0),
-    `${ms(ours.mibPerWarmProgram)} MiB, ${((ours.mibPerWarmProgram ?? 0) / (rawResult.mibPerWarmProgram ?? 1)).toFixed(2)}× raw's`,
+    `${ms(ours.mibPerWarmProgram)} MiB, ${ratio(ours.mibPerWarmProgram, rawResult.mibPerWarmProgram)}× raw's`,
   ],
   [
     "API clients without a cookie reach the same: throughput ≥ 40% of raw's and p50 ≤ 2.0× raw's",
     share(cookieless) >= 0.4 && cookieless.warmP50 <= 2 * rawResult.warmP50,
-    `${percent(share(cookieless))}, ${(cookieless.warmP50 / rawResult.warmP50).toFixed(2)}×`,
+    `${percent(share(cookieless))}, ${ratio(cookieless.warmP50, rawResult.warmP50)}×`,
   ],
   [
     "production path: warm throughput ≥ 60% of raw workerd's",
@@ -482,11 +479,11 @@ const ceilings: Record<string, { reached: boolean; value: string }> = {
   },
   "warm p50 ≤ 2.0× raw workerd's": {
     reached: protocolHopResult.warmP50 <= 2 * rawResult.warmP50,
-    value: `${(protocolHopResult.warmP50 / rawResult.warmP50).toFixed(2)}×`,
+    value: `${ratio(protocolHopResult.warmP50, rawResult.warmP50)}×`,
   },
   "cold (submit, then first answer) ≤ 2.0× raw's load-and-run": {
     reached: protocolHopResult.coldP50 <= 2 * rawResult.coldP50,
-    value: `${(protocolHopResult.coldP50 / rawResult.coldP50).toFixed(2)}×`,
+    value: `${ratio(protocolHopResult.coldP50, rawResult.coldP50)}×`,
   },
   "production path: warm throughput ≥ 60% of raw workerd's": {
     reached: share(protocolResult) >= 0.6,
@@ -507,9 +504,9 @@ const targetLines = targets
   .join("\n");
 // What no design with the app and the programs in two processes can beat on this machine.
 const floorLines = [
-  `- our run protocol alone (the runner's answer over RPC, the tail reading its console, the body within its caps; no app): throughput ${percent(share(protocolResult))} of raw at ${top} connections, ${ms(protocolResult.cpuMsPerRun.app)} ms CPU per warm run, warm p50 ${(protocolResult.warmP50 / rawResult.warmP50).toFixed(2)}× raw, a submit then its first run ${(protocolResult.coldP50 / rawResult.coldP50).toFixed(2)}× raw's load-and-run: the most the production path can reach`,
-  `- our run protocol behind one hop (the programs in another process, as the runaway protection needs; no app): throughput ${percent(share(protocolHopResult))} of raw at ${top} connections, warm p50 ${(protocolHopResult.warmP50 / rawResult.warmP50).toFixed(2)}× raw, a submit then its first run ${(protocolHopResult.coldP50 / rawResult.coldP50).toFixed(2)}× raw's load-and-run: the most the dev line can reach`,
-  `- one forwarding hop alone: warm p50 ${(hopResult.warmP50 / rawResult.warmP50).toFixed(2)}× raw, throughput ${percent(share(hopResult))} of raw at ${top} connections, cold p50 ${(hopResult.coldP50 / rawResult.coldP50).toFixed(2)}× raw`,
+  `- our run protocol alone (the runner's answer over RPC, the tail reading its console, the body within its caps; no app): throughput ${percent(share(protocolResult))} of raw at ${top} connections, ${ms(protocolResult.cpuMsPerRun.app)} ms CPU per warm run, warm p50 ${ratio(protocolResult.warmP50, rawResult.warmP50)}× raw, a submit then its first run ${ratio(protocolResult.coldP50, rawResult.coldP50)}× raw's load-and-run: the most the production path can reach`,
+  `- our run protocol behind one hop (the programs in another process, as the runaway protection needs; no app): throughput ${percent(share(protocolHopResult))} of raw at ${top} connections, warm p50 ${ratio(protocolHopResult.warmP50, rawResult.warmP50)}× raw, a submit then its first run ${ratio(protocolHopResult.coldP50, rawResult.coldP50)}× raw's load-and-run: the most the dev line can reach`,
+  `- one forwarding hop alone: warm p50 ${ratio(hopResult.warmP50, rawResult.warmP50)}× raw, throughput ${percent(share(hopResult))} of raw at ${top} connections, cold p50 ${ratio(hopResult.coldP50, rawResult.coldP50)}× raw`,
   `- raw workerd itself: cold ${(proc.coldP50 / rawResult.coldP50).toFixed(1)}× faster than process per run, ${ms(rawResult.mibPerWarmProgram)} MiB per warm program, ${ms(rawResult.cpuMsPerRun.app)} ms CPU per warm run`,
 ].join("\n");
 // Where a dev-line run's CPU goes, by process (the table's column is the app's alone).
