@@ -64,6 +64,8 @@ const supervisor = new Supervisor(
     appUrl: `http://localhost:${port}`,
     // The EGRESS_HEADERS secret only from the environment, never from a file in the repository.
     env: { INTERNAL_SECRET: internalSecret, EGRESS_HEADERS: process.env.EGRESS_HEADERS ?? "{}" },
+    // The app binds these once the supervisor has started: a runtime that took one first would stop the line.
+    reservedPorts: [port, runPort],
     // SANDBOX_INSPECTOR_PORT: the trusted lane's runtime opens its inspector there (docs/local-runtime.md, profiling).
     ...(process.env.SANDBOX_INSPECTOR_PORT ? { inspectorPort: Number(process.env.SANDBOX_INSPECTOR_PORT) } : {}),
   },

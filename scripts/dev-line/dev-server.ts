@@ -28,7 +28,7 @@ export async function startDevServer(options: {
   env?: Record<string, string>;
 }): Promise<DevServer> {
   const port = options.port ?? (await freePort());
-  const runPort = await freePort();
+  const runPort = await freePort([port]);
   const child = spawn("bash", ["-c", setupLines().dev], {
     cwd: ROOT,
     detached: true,

@@ -35,6 +35,8 @@ export interface LaneHost {
   spawned(runtime: SandboxRuntime, lane: Lane): void;
   /** Says once if the kernel's data limit does not hold for a runtime. */
   checkBounded(runtime: SandboxRuntime): void;
+  /** Ports the dev line's app will bind, which may not be bound yet: a runtime never takes them. */
+  readonly reservedPorts: readonly number[];
   /** The trusted lane's runtime, where warm programs run, opens its inspector on this port (profiling). */
   readonly inspectorPort?: number;
 }
@@ -112,7 +114,7 @@ export class Lane {
           binary: this.host.workerd,
           configPath: this.host.configPath,
           host: "127.0.0.1",
-          port: await freePort(),
+          port: await freePort(this.host.reservedPorts),
           healthPath: HEALTH_PATH,
           dataLimitMb: DATA_LIMIT_MB,
           // Tells the lanes apart in `ps e` and /proc/<pid>/environ (the tests and benchmarks read it).

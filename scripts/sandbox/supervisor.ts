@@ -7,7 +7,6 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import type { AddressInfo } from "node:net";
 import { ApiError } from "../../src/base/errors.ts";
 import {
   EXECUTE_PATH,
@@ -22,6 +21,7 @@ import {
   TRACES_PATH,
 } from "../../src/local/protocol.ts";
 import { isUntraced } from "../../src/sandbox/telemetry/trace-sink.ts";
+import { listenOnFreePort } from "../workerd/free-port.ts";
 import type { Failure } from "../workerd/process.ts";
 import { Lane, type LaneHost, log, type SandboxRuntime } from "./lane.ts";
 import { DATA_LIMIT_MB, LANES, type LaneName, LINGER_MS, WATCH_EVERY_MS, WEDGE_MS, WEDGE_SLACK_MS } from "./limits.ts";
@@ -140,20 +140,29 @@ export class Supervisor {
   private readonly headers: Record<string, string>;
   /** What every runtime's environment holds: the secrets, and where it sends its traces (SUPERVISOR_URL). */
   private readonly runtimeEnv: Record<string, string>;
+  /** Ports the line's app will bind: neither the proxy nor a runtime may take them first. */
+  private readonly reservedPorts: readonly number[];
 
   /**
    * `secret`: the dev line's internal secret. The supervisor answers only requests that carry it (the
    * app's), and its runtimes only the supervisor's; `env` reaches every runtime (the secrets its
-   * config binds from the environment); `inspectorPort`: see LaneHost.
+   * config binds from the environment); `inspectorPort`, `reservedPorts`: see LaneHost.
    */
   constructor(
     workerd: string,
     configPath: string,
-    options: { secret: string; env: Record<string, string>; appUrl: string; inspectorPort?: number },
+    options: {
+      secret: string;
+      env: Record<string, string>;
+      appUrl: string;
+      inspectorPort?: number;
+      reservedPorts?: readonly number[];
+    },
   ) {
     this.secret = Buffer.from(options.secret);
     this.headers = { [INTERNAL_SECRET_HEADER]: options.secret };
     this.appUrl = options.appUrl;
+    this.reservedPorts = options.reservedPorts ?? [];
     this.runtimeEnv = { ...options.env };
     const host: LaneHost = {
       workerd,
@@ -165,6 +174,7 @@ export class Supervisor {
         void runtime.exited.then(() => this.ended(runtime, lane));
       },
       checkBounded: (runtime) => this.checkBounded(runtime),
+      reservedPorts: this.reservedPorts,
       ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     };
     this.lanes = Object.fromEntries(LANES.map((name) => [name, new Lane(name, host)])) as Record<LaneName, Lane>;
@@ -173,8 +183,7 @@ export class Supervisor {
 
   /** Starts the probation lane's runtime and the proxy; answers the URL the main worker sends runs to. */
   async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const url = `http://127.0.0.1:${await listenOnFreePort(this.server, this.reservedPorts)}`;
     // Runtimes send their runs' traces here (src/local/sandbox-host/trace-box.ts).
     this.runtimeEnv.SUPERVISOR_URL = url;
     // The other lanes start on their first run: an idle dev line runs one sandbox runtime.
