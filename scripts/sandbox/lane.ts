@@ -4,6 +4,7 @@ import { type Failure, WorkerdProcess as SandboxRuntime } from "../workerd/proce
 import { LANE_ENV } from "./lane-label.ts";
 import {
   DATA_LIMIT_MB,
+  DRAIN_GRACE_MS,
   DRAIN_MS,
   KILL_RSS_MB,
   LANE_IDLE_MS,
@@ -33,6 +34,8 @@ export interface LaneHost {
   stopping(): boolean;
   /** Called once for every runtime the lane spawns, before it serves. */
   spawned(runtime: SandboxRuntime, lane: Lane): void;
+  /** The lane's serving runtime changed: one came, or none serves now. */
+  changed(lane: Lane): void;
   /** Says once if the kernel's data limit does not hold for a runtime. */
   checkBounded(runtime: SandboxRuntime): void;
   /** Ports the dev line's app will bind, which may not be bound yet: a runtime never takes them. */
@@ -87,9 +90,14 @@ export class Lane {
     return !this.endedForRoom.has(runtime);
   }
 
+  /** A run came to this lane (straight from the app, or through the supervisor). */
+  used(): void {
+    this.lastUsedAt = Date.now();
+  }
+
   /** The runtime a run goes to; starts one if there is none. */
   current(): Promise<SandboxRuntime> {
-    this.lastUsedAt = Date.now();
+    this.used();
     const serving = this.serving;
     return serving ? Promise.resolve(serving) : this.replace();
   }
@@ -133,6 +141,7 @@ export class Lane {
         if (await runtime.waitUntilReady(STARTUP_WAIT_MS)) {
           const previous = this.runtime;
           this.runtime = runtime;
+          this.host.changed(this);
           this.watchExit(runtime);
           this.host.checkBounded(runtime);
           this.dataWhenReady.set(runtime, runtime.memoryMib().data);
@@ -175,6 +184,7 @@ export class Lane {
       if (this.host.stopping() || this.runtime !== runtime || runtime.stoppedBySignal) return;
       log(`${this.name}: runtime exited (${runtime.failure}): replacing it`);
       this.runtime = undefined;
+      this.host.changed(this);
       void this.replace().catch((error: Error) => log(error.message));
     });
   }
@@ -219,6 +229,7 @@ export class Lane {
     if (serving.inflight > 0 || Date.now() - this.lastUsedAt < LANE_IDLE_MS) return;
     log(`${this.name}: no run for ${LANE_IDLE_MS / 1000} s: stopping its runtime (pid ${serving.pid})`);
     this.runtime = undefined;
+    this.host.changed(this);
     void serving.kill("stopped");
   }
 
@@ -255,6 +266,7 @@ export class Lane {
 
   private async retire(runtime: SandboxRuntime, failure: Failure) {
     this.runtime = undefined;
+    this.host.changed(this);
     const killed = runtime.kill(failure);
     const started = Date.now();
     await this.replace().catch((error: Error) => log(error.message));
@@ -262,11 +274,15 @@ export class Lane {
     log(`${this.name}: back in ${Date.now() - started} ms`);
   }
 
-  /** A replaced runtime finishes its runs (watched meanwhile), then goes; at most DRAIN_MS. */
+  /**
+   * A replaced runtime finishes its runs (watched meanwhile), then goes; at most DRAIN_MS. It serves
+   * DRAIN_GRACE_MS first: the app sends runs straight to it until it hears of the new one.
+   */
   private drain(runtime: SandboxRuntime) {
     this.draining.add(runtime);
     void (async () => {
       const deadline = Date.now() + DRAIN_MS;
+      await sleep(DRAIN_GRACE_MS);
       while (runtime.alive && runtime.inflight > 0 && Date.now() < deadline) await sleep(50);
       await runtime.kill("stopped");
     })();

@@ -1,3 +1,5 @@
+import { LANE_NAMES, type LaneName } from "../../src/local/protocol.ts";
+
 /**
  * What the local sandbox runtime enforces, since workerd does not enforce `limits.cpuMs` locally.
  * Production uses the platform's own limits instead (src/config/limits.ts sets cpuMs/subRequests).
@@ -43,6 +45,11 @@ export const RECYCLE_HEADROOM_MB = 256;
 /** How long a replaced runtime may take to finish its runs before it is killed. */
 export const DRAIN_MS = 30_000;
 /**
+ * How long a replaced runtime keeps serving before its runs are counted: runs the app sent it before
+ * it heard of the new runtime, and their reports, arrive meanwhile.
+ */
+export const DRAIN_GRACE_MS = 1_000;
+/**
  * The lanes: each one a sandbox runtime of its own (with the replace, drain and limits above), so that
  * a program sharing a runtime (one thread: workerd enforces no CPU limit locally) shares it only with
  * programs like it. A run goes to its program's lane (scripts/sandbox/records.ts decides which):
@@ -52,8 +59,8 @@ export const DRAIN_MS = 30_000;
  * - `heavy`: well-behaved programs whose runs take long;
  * - `quarantine`: programs convicted of ending a runtime (a busy loop, memory exhausted).
  */
-export const LANES = ["probation", "trusted", "heavy", "quarantine"] as const;
-export type LaneName = (typeof LANES)[number];
+export const LANES = LANE_NAMES;
+export type { LaneName };
 /**
  * Runtimes alive at once in one lane, starting, serving, draining or being killed: the one serving and
  * at most one other (starting, or draining). A runtime due for a recycle while another drains waits for it.

@@ -63,6 +63,20 @@ export function laneOf(record: ProgramRecord | undefined): LaneName {
   return record.heavy ? "heavy" : "trusted";
 }
 
+/** How the app sends a program's runs (src/local/direct-routes.ts): to its lane, through the supervisor, or null (probation). */
+export type AppRoute = LaneName | "supervisor" | null;
+
+/**
+ * The app's route for a program: straight to its lane's runtime, except a program refused outright
+ * and one whose next run is its first in a new lane (the supervisor loads its isolate there first).
+ */
+export function appRouteOf(record: ProgramRecord | undefined): AppRoute {
+  if (!record) return null;
+  const lane = laneOf(record);
+  if (record.banned || (record.lane !== undefined && record.lane !== lane)) return "supervisor";
+  return lane === "probation" ? null : lane;
+}
+
 const short = (hash: string) => hash.slice(0, 12);
 
 /** A run is slow for its runtime: SLOW_RUN_MS at least, and SLOW_FACTOR × what its runs take lately (capped). */
@@ -98,6 +112,11 @@ export class ProgramRecords {
     const movedFrom = record.lane !== undefined && record.lane !== lane ? record.lane : undefined;
     record.lane = lane;
     return { lane, banned: record.banned, movedFrom };
+  }
+
+  /** A run of `hash` went to `lane`, where the app sent it; the program counts as just used. */
+  ranIn(hash: string, lane: LaneName) {
+    this.#use(hash).lane = lane;
   }
 
   /**

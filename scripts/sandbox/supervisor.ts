@@ -10,27 +10,35 @@ import {
 import { ApiError } from "../../src/base/errors.ts";
 import {
   EXECUTE_PATH,
+  FAILED_ON_HEADER,
   INTERNAL_SECRET_HEADER,
+  LANE_NAMES,
+  type LaneName,
   LOGS_PATH,
   OUTCOME_HEADER,
   PREPARE_PATH,
   PROGRAM_HEADER,
   type PushedTrace,
   RUN_HEADER,
+  RUNS_PATH,
+  type RunReport,
   TRACE_INBOX_PATH,
   TRACES_PATH,
+  VERDICT_PATH,
+  WANT_LANES_HEADER,
 } from "../../src/local/protocol.ts";
 import { isUntraced } from "../../src/sandbox/telemetry/trace-sink.ts";
 import { listenOnFreePort } from "../workerd/free-port.ts";
 import type { Failure } from "../workerd/process.ts";
 import { Lane, type LaneHost, log, type SandboxRuntime } from "./lane.ts";
-import { DATA_LIMIT_MB, LANES, type LaneName, LINGER_MS, WATCH_EVERY_MS, WEDGE_MS, WEDGE_SLACK_MS } from "./limits.ts";
-import { type Limit, ProgramRecords } from "./records.ts";
+import { DATA_LIMIT_MB, LANES, LINGER_MS, WATCH_EVERY_MS, WEDGE_MS, WEDGE_SLACK_MS } from "./limits.ts";
+import { appRouteOf, type Limit, ProgramRecords } from "./records.ts";
+import { RoutesToApp } from "./routes-to-app.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The JSON error a run gets when its runtime ended under it, the same shape the worker answers. */
-function failureError(failure: Failure, runtime: SandboxRuntime): ApiError {
+function failureError(failure: Failure, runtime: SandboxRuntime | undefined): ApiError {
   switch (failure) {
     case "cpu":
       return new ApiError(
@@ -51,7 +59,7 @@ function failureError(failure: Failure, runtime: SandboxRuntime): ApiError {
     case "crash":
       return new ApiError(
         "internal_error",
-        `The local sandbox runtime crashed: ${runtime.lastWords() || "no message"}`,
+        `The local sandbox runtime crashed: ${runtime?.lastWords() || "no message"}`,
       );
   }
 }
@@ -86,6 +94,12 @@ interface Track {
   blamed: boolean;
   /** Sent again, once, after its first runtime wedged before it could start (see `resend`). */
   resent: boolean;
+  /** The app sent it straight to its runtime, and reports on it (`startedDirect`). */
+  direct: boolean;
+  /** Counted in its runtime's `inflight` (a direct run, until its answer's end is reported). */
+  counted: boolean;
+  /** Its trace came before its answer's end was reported: it is over, once answered. */
+  traceCame: boolean;
 }
 
 /** Whether the run's program has network (src/local/envelope.ts: its first part, "meta", is JSON). */
@@ -101,6 +115,12 @@ const RECENT_RUNS = 64;
 const LATE_TRACE_WAIT_MS = WEDGE_MS + 1_000;
 /** The most a runtime's batch of traces may be (each console is capped at 64 KiB). */
 const MAX_TRACES_BYTES = 16 * 1024 * 1024;
+/** The most a batch of the app's run reports may be (a report is about 150 bytes). */
+const MAX_REPORTS_BYTES = 4 * 1024 * 1024;
+/** Traces of runs whose start the app had not reported yet: this many are remembered. */
+const EARLY_TRACES = 10_000;
+/** How long a runtime's port is remembered after it exited: a run the app sent there may still come back. */
+const PORT_MEMORY_MS = 60_000;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -129,6 +149,12 @@ export class Supervisor {
   private readonly walls = new WeakMap<SandboxRuntime, number[]>();
   /** The app's requests for a late trace (GET /logs/<run id>), by run id, until the run's end is known. */
   private readonly lateTraces = new Map<string, ServerResponse>();
+  /** Runs whose trace came before the app reported their start (it reports in batches). */
+  private readonly earlyTraces = new Set<string>();
+  /** Every runtime by its port, with its lane: the app names the runtime it sent a run to by port. */
+  private readonly byPort = new Map<number, { runtime: SandboxRuntime; lane: Lane }>();
+  /** The app's table of where runs go, so that they need not pass through here. */
+  private readonly routes: RoutesToApp;
   private readonly appUrl: string;
   private readonly server: Server;
   private watch: NodeJS.Timeout | undefined;
@@ -171,13 +197,21 @@ export class Supervisor {
       headers: this.headers,
       stopping: () => this.stopping,
       spawned: (runtime, lane) => {
-        void runtime.exited.then(() => this.ended(runtime, lane));
+        this.byPort.set(runtime.port, { runtime, lane });
+        void runtime.exited.then(() => {
+          this.ended(runtime, lane);
+          setTimeout(() => {
+            if (this.byPort.get(runtime.port)?.runtime === runtime) this.byPort.delete(runtime.port);
+          }, PORT_MEMORY_MS).unref();
+        });
       },
+      changed: () => this.routes.lanesChanged(),
       checkBounded: (runtime) => this.checkBounded(runtime),
       reservedPorts: this.reservedPorts,
       ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     };
     this.lanes = Object.fromEntries(LANES.map((name) => [name, new Lane(name, host)])) as Record<LaneName, Lane>;
+    this.routes = new RoutesToApp(this.appUrl, this.headers, () => this.laneTable());
     this.server = createServer((request, response) => void this.forward(request, response));
   }
 
@@ -194,6 +228,7 @@ export class Supervisor {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.routes.stop();
     clearInterval(this.watch);
     this.server.close();
     this.server.closeAllConnections();
@@ -210,12 +245,29 @@ export class Supervisor {
   private forget() {
     const now = Date.now();
     for (const track of this.tracks) {
-      const since = track.endedAt ?? track.goneAt;
+      // A direct run whose answer's end was never reported (the app restarted) is forgotten too.
+      const since = track.endedAt ?? track.goneAt ?? (track.direct ? track.startedAt + LINGER_MS : undefined);
       if (since !== undefined && now - since > LINGER_MS) this.untrack(track);
     }
   }
 
+  /** Each lane's serving runtime, for the app's table. */
+  private laneTable(): Record<LaneName, string | null> {
+    return Object.fromEntries(
+      LANE_NAMES.map((name) => {
+        const serving = this.lanes[name].serving;
+        return [name, serving ? `http://127.0.0.1:${serving.port}` : null];
+      }),
+    ) as Record<LaneName, string | null>;
+  }
+
+  /** The program's record may have changed: the app's table follows it. */
+  private reroute(hash: string) {
+    this.routes.program(hash, appRouteOf(this.records.get(hash)));
+  }
+
   private untrack(track: Track) {
+    this.uncount(track);
     this.tracks.delete(track);
     if (track.runId !== undefined && this.byRunId.get(track.runId) === track) this.byRunId.delete(track.runId);
   }
@@ -235,7 +287,10 @@ export class Supervisor {
   private ended(runtime: SandboxRuntime, lane: Lane) {
     const now = Date.now();
     const held = [...this.tracks].filter((track) => track.runtime === runtime);
-    for (const track of held) track.goneAt = now;
+    for (const track of held) {
+      track.goneAt = now;
+      this.uncount(track);
+    }
     const failure = runtime.failure;
     if (!this.stopping && (failure === "cpu" || failure === "memory") && lane.blameable(runtime)) {
       const suspects = suspectsOf(held, failure, runtime.lastHealthyAt);
@@ -245,6 +300,7 @@ export class Supervisor {
         failure,
       );
       log(`${lane.name}: runtime (pid ${runtime.pid}) ended (${failure}): ${verdict}`);
+      for (const hash of new Set(suspects.map((track) => track.hash))) this.reroute(hash);
     }
     // The runs that had answered will send no trace now: the app learns how each ended (unless the
     // whole line is stopping, the app with it).
@@ -274,6 +330,10 @@ export class Supervisor {
     }
     const path = request.url ?? "/";
     if (request.method === "POST" && path === TRACES_PATH) return void this.receiveTraces(request, response);
+    if (request.method === "POST" && path === RUNS_PATH) return void this.receiveReports(request, response);
+    if (request.method === "GET" && path.startsWith(VERDICT_PATH)) {
+      return this.verdict(Number(path.slice(VERDICT_PATH.length)), response);
+    }
     if (request.method === "GET" && path.startsWith(LOGS_PATH)) {
       let runId: string;
       try {
@@ -298,7 +358,13 @@ export class Supervisor {
   /** A run (or a prepare) goes to its program's lane; a program refused outright gets its error at once. */
   private async forwardRun(request: IncomingMessage, response: ServerResponse, kind: Track["kind"] | undefined) {
     const hash = kind ? programOf(request.headers) : undefined;
+    if (request.headers[WANT_LANES_HEADER] !== undefined) this.routes.wanted();
+    const failedOn = Number(request.headers[FAILED_ON_HEADER]);
+    if (kind === "execute" && hash !== undefined && Number.isInteger(failedOn) && failedOn > 0) {
+      return this.failedDirect(request, response, hash, failedOn);
+    }
     const route = this.records.route(hash);
+    if (hash !== undefined) this.reroute(hash);
     if (route.banned) {
       request.resume();
       return answer(response, bannedError(route.banned));
@@ -333,17 +399,20 @@ export class Supervisor {
     return this.proxy(request, response, runtime, track);
   }
 
-  private track(hash: string, kind: Track["kind"], runtime: SandboxRuntime): Track {
+  private track(hash: string, kind: Track["kind"], runtime: SandboxRuntime, startedAt = Date.now()): Track {
     const track: Track = {
       hash,
       kind,
       runtime,
-      startedAt: Date.now(),
+      startedAt,
       runId: undefined,
       endedAt: undefined,
       goneAt: undefined,
       blamed: false,
       resent: false,
+      direct: false,
+      counted: false,
+      traceCame: false,
     };
     this.tracks.add(track);
     return track;
@@ -369,7 +438,10 @@ export class Supervisor {
     if (track.kind === "prepare") return this.untrack(track);
     const recent = this.walls.get(track.runtime) ?? [];
     const moved = this.records.answered(track.hash, wallMs, median(recent));
-    if (moved) log(moved);
+    if (moved) {
+      log(moved);
+      this.reroute(track.hash);
+    }
     recent.push(wallMs);
     if (recent.length > RECENT_RUNS) recent.shift();
     this.walls.set(track.runtime, recent);
@@ -447,6 +519,7 @@ export class Supervisor {
       await Promise.race([runtime.exited, sleep(1_000)]);
       const envelope = body ?? (sentAll ? Buffer.concat(sent) : undefined);
       if (track && envelope && !response.headersSent && neverStarted(track, runtime)) {
+        this.untrack(track);
         return void this.resend(request, response, track, envelope);
       }
       answer(response, failureError(runtime.failure ?? "crash", runtime));
@@ -460,8 +533,12 @@ export class Supervisor {
    * runs every isolate of a process on one thread) never started: it is sent once more, to the
    * lane's new runtime, instead of failing with a limit it had no part in.
    */
-  private async resend(request: IncomingMessage, response: ServerResponse, first: Track, envelope: Buffer) {
-    this.untrack(first);
+  private async resend(
+    request: IncomingMessage,
+    response: ServerResponse,
+    first: Pick<Track, "hash" | "runId">,
+    envelope: Buffer,
+  ) {
     const route = this.records.route(first.hash);
     if (route.banned) return answer(response, bannedError(route.banned));
     let runtime: SandboxRuntime;
@@ -484,25 +561,122 @@ export class Supervisor {
    * and all, and counts as a clean run; the traces the app keeps go on to it, in one request.
    */
   private async receiveTraces(request: IncomingMessage, response: ServerResponse) {
-    const body = await readBody(request, MAX_TRACES_BYTES);
-    let traces: PushedTrace[];
-    try {
-      traces = (JSON.parse(body?.toString() ?? "") as { traces: PushedTrace[] }).traces;
-      if (!Array.isArray(traces)) throw new Error("no traces");
-    } catch {
-      response.writeHead(400).end();
-      return;
-    }
-    response.writeHead(204).end();
+    const traces = await receiveList<PushedTrace>(request, response, "traces", MAX_TRACES_BYTES);
+    if (!traces) return;
     for (const trace of traces) {
-      const track = typeof trace?.runId === "string" ? this.byRunId.get(trace.runId) : undefined;
-      if (!track || trace.console === null) continue;
-      this.untrack(track);
-      if (track.endedAt === undefined || track.blamed) continue;
-      const moved = this.records.finished(track.hash);
-      if (moved) log(moved);
+      if (typeof trace?.runId !== "string" || trace.console === null) continue;
+      const track = this.byRunId.get(trace.runId);
+      if (!track) {
+        this.rememberEarly(trace.runId);
+        continue;
+      }
+      // A direct run's answer may still be going out to the app: it is over once that is reported.
+      if (track.direct && track.endedAt === undefined) track.traceCame = true;
+      else this.finish(track);
     }
     this.deliver(traces);
+  }
+
+  /** A run's invocation is over, waitUntil and all: a clean run if it was answered and nobody blamed it. */
+  private finish(track: Track) {
+    this.untrack(track);
+    if (track.endedAt === undefined || track.blamed) return;
+    const moved = this.records.finished(track.hash);
+    if (moved) {
+      log(moved);
+      this.reroute(track.hash);
+    }
+  }
+
+  private rememberEarly(runId: string) {
+    if (runId.length > 200) return;
+    this.earlyTraces.add(runId);
+    if (this.earlyTraces.size > EARLY_TRACES) this.earlyTraces.delete(this.earlyTraces.values().next().value ?? "");
+  }
+
+  /**
+   * POST /runs from the app: the runs it sent straight to a runtime, as each started and as each
+   * answer ended. The supervisor follows them as it follows the runs it carries: in flight when a
+   * runtime ends (blame), their time (the heavy lane), their lane's use (idle), their runtime's load (drain).
+   */
+  private async receiveReports(request: IncomingMessage, response: ServerResponse) {
+    const reports = await receiveList<RunReport>(request, response, "reports", MAX_REPORTS_BYTES);
+    if (!reports) return;
+    for (const report of reports) {
+      if (typeof report?.runId !== "string" || report.runId.length > 200 || typeof report.at !== "number") continue;
+      if (report.kind === "started") this.startedDirect(report);
+      else if (report.kind === "answered") this.answeredDirect(report);
+    }
+  }
+
+  private startedDirect(report: Extract<RunReport, { kind: "started" }>) {
+    const { runId, hash } = report;
+    const known = this.byPort.get(report.port);
+    if (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash)) return;
+    // The run came back already (its runtime went away under it): the supervisor follows it since.
+    if (!known?.runtime.alive || this.byRunId.has(runId)) return;
+    known.lane.used();
+    this.records.ranIn(hash, known.lane.name);
+    this.reroute(hash);
+    const track = this.track(hash, "execute", known.runtime, report.at);
+    track.direct = true;
+    track.counted = true;
+    known.runtime.inflight++;
+    track.traceCame = this.earlyTraces.delete(runId);
+    this.identify(track, runId);
+  }
+
+  private answeredDirect(report: Extract<RunReport, { kind: "answered" }>) {
+    const track = this.byRunId.get(report.runId);
+    if (!track?.direct || track.endedAt !== undefined) return;
+    this.uncount(track);
+    this.answered(track, track.runtime.alive && !track.runtime.failure, Math.max(0, Number(report.wallMs) || 0));
+    if (track.traceCame) this.finish(track);
+  }
+
+  private uncount(track: Track) {
+    if (!track.counted) return;
+    track.counted = false;
+    track.runtime.inflight--;
+  }
+
+  /**
+   * A run the app sent straight to the runtime on `port`, which went away under it. When that runtime
+   * ended for a limit and the run is one of those blamed for it, it gets the limit error, as a run the
+   * supervisor carried would. Any other run goes again, once, to its lane's runtime now: it never started
+   * (it was sent after a busy loop had stopped the runtime, or after the runtime was gone, before the app
+   * heard), or it was cut short by an end it had no part in (a crash, or a runtime the supervisor had
+   * stopped: idle, or drained).
+   */
+  private async failedDirect(request: IncomingMessage, response: ServerResponse, hash: string, port: number) {
+    const envelope = await readBody(request);
+    if (!envelope) return response.destroy();
+    const runId = runIdOf(request.headers);
+    const runtime = this.byPort.get(port)?.runtime;
+    // Its end is what decides, and what blames: wait for it (a killed runtime exits at once).
+    if (runtime) await Promise.race([runtime.exited, sleep(1_000)]);
+    const tracked = runId === undefined ? undefined : this.byRunId.get(runId);
+    const first = tracked?.runtime === runtime ? tracked : undefined;
+    if (first) this.untrack(first);
+    // A runtime still serving dropped the run itself: it may have run, so it does not go again.
+    if (runtime?.alive && !runtime.failure) return answer(response, failureError("crash", runtime));
+    if (this.stopping) return answer(response, failureError("stopped", runtime));
+    if (first?.blamed) return answer(response, failureError(runtime?.failure ?? "crash", runtime));
+    return this.resend(request, response, { hash, runId }, envelope);
+  }
+
+  /**
+   * GET /verdict/<port>: a direct run was answered with an error. If the runtime on that port ran out
+   * of memory as it answered, that error (a program's RangeError, say) is the memory limit's.
+   */
+  private verdict(port: number, response: ServerResponse) {
+    // workerd prints an allocation failure before it answers the run that met it: one turn of the
+    // event loop lets that output arrive, and have the runtime ended.
+    setImmediate(() => {
+      const runtime = this.byPort.get(port)?.runtime;
+      if (runtime?.failure !== "memory") return void response.writeHead(204).end();
+      answer(response, failureError("memory", runtime));
+    });
   }
 
   /**
@@ -559,7 +733,9 @@ export class Supervisor {
  * ran out of memory): those in flight then (for memory, all in flight), and those that had answered
  * but were still running (their trace had not come: a run's trace comes once its invocation is over).
  */
-function suspectsOf(held: Track[], failure: Limit, healthyAt: number): Track[] {
+function suspectsOf(all: Track[], failure: Limit, healthyAt: number): Track[] {
+  // A run whose trace came is over: nothing of it still runs.
+  const held = all.filter((track) => !track.traceCame);
   const inFlight = held.filter(
     (track) => track.endedAt === undefined && (failure === "memory" || track.startedAt <= healthyAt + WEDGE_SLACK_MS),
   );
@@ -610,6 +786,31 @@ function readBody(request: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY)
       if (!request.complete) resolve(undefined);
     });
   });
+}
+
+/**
+ * A batch posted to the supervisor, `{ [key]: T[] }`, answered 204 at once (400 if it is not one). Its
+ * items are only as trustworthy as JSON: each is checked where it is used.
+ */
+async function receiveList<T>(
+  request: IncomingMessage,
+  response: ServerResponse,
+  key: string,
+  maxBytes: number,
+): Promise<T[] | undefined> {
+  const body = await readBody(request, maxBytes);
+  let items: unknown;
+  try {
+    items = (JSON.parse(body?.toString() ?? "") as Record<string, unknown>)[key];
+  } catch {
+    items = undefined;
+  }
+  if (!Array.isArray(items)) {
+    response.writeHead(400).end();
+    return undefined;
+  }
+  response.writeHead(204).end();
+  return items as T[];
 }
 
 /** One request of the supervisor's own to a runtime, answered in full; undefined if the runtime went away. */

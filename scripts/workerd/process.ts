@@ -51,6 +51,8 @@ export class WorkerdProcess {
   readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
   readonly exited: Promise<void>;
   failure: Failure | undefined;
+  /** When it was condemned (killed) or found gone: nothing sent to it since can have run. */
+  failedAt: number | undefined;
   inflight = 0;
   lastHealthyAt = Date.now();
   private readonly child: ChildProcess;
@@ -106,6 +108,7 @@ export class WorkerdProcess {
     void this.exited.then(cut);
     void this.exited.then(() => {
       this.failure ??= DIED_OF_MEMORY.test(this.stderr) ? "memory" : "crash";
+      this.failedAt ??= Date.now();
       this.agent.destroy();
     });
   }
@@ -183,6 +186,7 @@ export class WorkerdProcess {
   /** A wedged workerd cannot act on SIGTERM (its only thread is busy), so this is SIGKILL. */
   kill(failure: Failure): Promise<void> {
     this.failure ??= failure;
+    this.failedAt ??= Date.now();
     if (this.alive) this.child.kill("SIGKILL");
     return this.exited;
   }

@@ -36,3 +36,48 @@ export interface PushedTrace {
   readonly egress: EgressEntry[];
   readonly error?: ErrorBody;
 }
+
+/**
+ * On the app, POST from the supervisor: where runs go without it (`LaneRoutes`). The app sends a
+ * program's runs straight to its lane's runtime, and only what the table does not cover through the
+ * supervisor (./direct-routes.ts).
+ */
+export const LANES_PATH = "/internal/lanes";
+/** On the supervisor, POST from the app: the runs it sent straight to a runtime, `{ reports: RunReport[] }`. */
+export const RUNS_PATH = "/runs";
+/**
+ * On the supervisor, GET /verdict/<port>: whether the runtime on that port ran out of memory as it
+ * answered a run with an error: that limit's error (its answer is then that), or 204.
+ */
+export const VERDICT_PATH = "/verdict/";
+/** On the supervisor's /execute: the run was sent straight to the runtime on this port, which went away under it. */
+export const FAILED_ON_HEADER = "x-promptlog-failed-on";
+/** On the supervisor's /execute: the app has no table of lanes (it just started): send it one. */
+export const WANT_LANES_HEADER = "x-promptlog-want-lanes";
+
+/** The lanes a program can run in (scripts/sandbox/limits.ts LANES). */
+export const LANE_NAMES = ["probation", "trusted", "heavy", "quarantine"] as const;
+export type LaneName = (typeof LANE_NAMES)[number];
+
+/**
+ * Where runs go, as the supervisor pushes it to the app. `lanes`: the loopback URL of each lane's
+ * serving runtime (null: none serving). `programs`: how the programs that do not simply run in
+ * probation go: their lane, "supervisor" (through the supervisor: refused outright, or its first run
+ * in a new lane), or null (back to probation); all of them when `full`, else what changed.
+ */
+export interface LaneRoutes {
+  readonly full: boolean;
+  readonly lanes: Readonly<Record<LaneName, string | null>>;
+  readonly programs: readonly (readonly [string, LaneName | "supervisor" | null])[];
+}
+
+/** What the app tells the supervisor of a run it sent straight to a runtime: its start, then its answer's end. */
+export type RunReport =
+  | {
+      readonly kind: "started";
+      readonly runId: string;
+      readonly hash: string;
+      readonly port: number;
+      readonly at: number;
+    }
+  | { readonly kind: "answered"; readonly runId: string; readonly at: number; readonly wallMs: number };

@@ -4,21 +4,27 @@ import { ERROR_STATUS, type ErrorBody, type ErrorCode } from "../base/errors";
 import { oncePerEnv } from "../base/once-per-env";
 import { LOG_WAIT_MS, runLimits } from "../config/limits";
 import { PREPARE_RUN } from "../sandbox/execute";
-import type { RunTrace, Sandbox } from "../sandbox/sandbox";
+import type { RunLifetime, RunTrace, Sandbox } from "../sandbox/sandbox";
 import { traceHandoff } from "../sandbox/telemetry/trace-handoff";
 import { isUntraced } from "../sandbox/telemetry/trace-sink";
+import { type DirectRoute, directRoutes } from "./direct-routes";
 import { encodeRun } from "./envelope";
 import { localVars } from "./local-vars";
 import {
   EXECUTE_PATH,
+  FAILED_ON_HEADER,
   INTERNAL_SECRET_HEADER,
   LOGS_PATH,
   OUTCOME_HEADER,
   PREPARE_PATH,
   PROGRAM_HEADER,
   RUN_HEADER,
+  type RunReport,
+  VERDICT_PATH,
+  WANT_LANES_HEADER,
   WARM_HEADER,
 } from "./protocol";
+import { reportRun } from "./run-reports";
 
 /** Our own JSON error, as the local sandbox runtime or its supervisor answers it. */
 const SandboxError = Schema.Struct({
@@ -47,6 +53,55 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
     headers.set(INTERNAL_SECRET_HEADER, INTERNAL_SECRET);
     return fetch(at(path), { ...init, headers, redirect: "manual" });
   };
+  /**
+   * A run sent straight to its lane's runtime (./direct-routes.ts), reported to the supervisor as it
+   * starts and once its answer has gone out. If the runtime is not there to answer it, the run goes
+   * through the supervisor, saying where it went: the supervisor answers the limit that ended the
+   * runtime if the run is to blame, or sends it again (`straight` is then false).
+   */
+  const sendDirect = async (
+    direct: DirectRoute,
+    { hash, runId, lifetime }: { hash: string; runId: string; lifetime: RunLifetime },
+    body: FormData,
+    headers: Record<string, string>,
+  ): Promise<{ answer: Response; straight: boolean }> => {
+    const sentAt = Date.now();
+    const report = (what: RunReport) =>
+      lifetime.waitUntil(reportRun(SANDBOX_URL, INTERNAL_SECRET, what).catch(() => undefined));
+    report({ kind: "started", runId, hash, port: direct.port, at: sentAt });
+    const throughSupervisor = async () => ({
+      answer: await call(EXECUTE_PATH, {
+        method: "POST",
+        body,
+        headers: { ...headers, [FAILED_ON_HEADER]: String(direct.port) },
+      }),
+      straight: false,
+    });
+    let answer: Response;
+    try {
+      answer = await fetch(new URL(EXECUTE_PATH, direct.url), {
+        method: "POST",
+        body,
+        headers: { ...headers, [INTERNAL_SECRET_HEADER]: INTERNAL_SECRET },
+        redirect: "manual",
+      });
+    } catch {
+      return throughSupervisor();
+    }
+    if (!answer.headers.has(OUTCOME_HEADER)) {
+      // Not our runtime's answer (its port went to another process): nothing ran there.
+      await answer.body?.cancel();
+      return throughSupervisor();
+    }
+    lifetime.waitUntil(
+      lifetime.answered.then(() => {
+        const at = Date.now();
+        report({ kind: "answered", runId, at, wallMs: at - sentAt });
+      }),
+    );
+    return { answer, straight: true };
+  };
+
   return {
     canRun: true,
 
@@ -68,18 +123,35 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
     async run(run) {
       if (!isUntraced(run.runId)) traceHandoff.expect(run.runId);
       const body = await encodeRun({ ...run, limits });
-      const answer = await call(EXECUTE_PATH, {
-        method: "POST",
-        body,
-        headers: { [PROGRAM_HEADER]: run.hash, [RUN_HEADER]: run.runId },
-      });
+      const ids = { [PROGRAM_HEADER]: run.hash, [RUN_HEADER]: run.runId };
+      const { lifetime } = run;
+      const direct = lifetime ? directRoutes.to(run.hash) : undefined;
+      const sent = direct && lifetime ? await sendDirect(direct, { ...run, lifetime }, body, ids) : undefined;
+      const verdict = sent?.straight && direct ? () => call(`${VERDICT_PATH}${direct.port}`) : undefined;
+      // No table yet, the lane has no runtime, or the supervisor keeps the program's runs: through it.
+      const answer =
+        sent?.answer ??
+        (await call(EXECUTE_PATH, {
+          method: "POST",
+          body,
+          headers: { ...ids, ...(directRoutes.known ? {} : { [WANT_LANES_HEADER]: "1" }) },
+        }));
       const outcome = answer.headers.get(OUTCOME_HEADER);
       if (outcome !== "ok" && outcome !== "error") {
         throw new Error(`the local sandbox runtime answered ${answer.status} without an outcome`);
       }
       const warm = answer.headers.get(WARM_HEADER);
       const cold = warm === null ? null : warm !== "1";
-      if (outcome === "error") return { response: null, error: await errorOf(answer), cold };
+      if (outcome === "error") {
+        // The runtime may have run out of memory as it answered: the error is then that limit.
+        const limit = verdict ? await verdict() : undefined;
+        if (limit && limit.status !== 204) {
+          await answer.body?.cancel();
+          return { response: null, error: await errorOf(limit), cold };
+        }
+        await limit?.body?.cancel();
+        return { response: null, error: await errorOf(answer), cold };
+      }
       const headers = new Headers(answer.headers);
       headers.delete(OUTCOME_HEADER);
       headers.delete(WARM_HEADER);

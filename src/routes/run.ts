@@ -82,17 +82,21 @@ export async function runStored(c: Context<AppEnv>, stored: StoredRun): Promise<
   const id = `${visitor || stored.reportsTrace ? "" : UNTRACED_RUN}${crypto.randomUUID()}`;
   const at = new Date().toISOString();
   const started = performance.now();
+  const answered = Promise.withResolvers<void>();
   const result = await sandbox.run({
     hash,
     program,
     request: stored.request,
     runId: id,
     ...(stored.call ? { call: stored.call } : {}),
+    lifetime: { waitUntil: (work) => c.executionCtx.waitUntil(work), answered: answered.promise },
   });
   const durationMs = Math.round((performance.now() - started) * 100) / 100;
   const { response, ended } = result.response
     ? await programResponse(result.response, c.get("servedOn"), responseLimits(c.env))
     : { response: errorResponse(result.error), ended: Promise.resolve(null) };
+  const answeredNow = () => answered.resolve();
+  ended.then(answeredNow, answeredNow);
   let traced: Promise<RunTrace> | undefined;
   const trace = () => {
     traced ??= sandbox.trace(id);

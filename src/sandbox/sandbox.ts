@@ -32,6 +32,16 @@ export interface ProgramRun {
    * result as JSON, made inside the isolate, and `request` is unused.
    */
   readonly call?: ProgramCall;
+  /** How long the caller keeps the run's request alive: for a sandbox that reports on the run later. */
+  readonly lifetime?: RunLifetime;
+}
+
+/** What a run's caller offers a sandbox that still has work after the answer. */
+export interface RunLifetime {
+  /** Keeps work going after the response has gone out (ctx.waitUntil). */
+  waitUntil(work: Promise<unknown>): void;
+  /** Settles once the answer has gone out in full, or was cut at a limit. */
+  readonly answered: Promise<unknown>;
 }
 
 /**

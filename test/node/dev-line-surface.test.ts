@@ -87,6 +87,8 @@ describe("the dev line's surface, as a local attacker meets it", () => {
         ["POST", "/execute"],
         ["POST", "/prepare"],
         ["POST", "/traces"],
+        ["POST", "/runs"],
+        ["GET", "/verdict/1"],
       ] as const) {
         const answer = await raw(origin, method, path, { "x-promptlog-program": "ab".repeat(32) });
         expect(answer.status, `${method} ${path} on ${port} (${args})`).toBe(403);
@@ -102,8 +104,8 @@ describe("the dev line's surface, as a local attacker meets it", () => {
     expect(health.status).toBe(200);
   });
 
-  it("keeps the app's STORE relay and trace inbox closed to callers without the secret", async () => {
-    for (const path of ["/internal/store", "/internal/traces"]) {
+  it("keeps the app's STORE relay, trace inbox and table of lanes closed to callers without the secret", async () => {
+    for (const path of ["/internal/store", "/internal/traces", "/internal/lanes"]) {
       const answer = await raw(server.origin, "POST", path, { "content-type": "application/json" });
       expect(answer.status, path).toBe(404);
       const forged = await raw(server.origin, "POST", path, {
@@ -112,6 +114,33 @@ describe("the dev line's surface, as a local attacker meets it", () => {
       });
       expect(forged.status, `${path} with a wrong secret`).toBe(404);
     }
+  });
+
+  it("takes no table of lanes that points a run anywhere but a runtime on this machine, even with the secret", async () => {
+    const app = server.processes().find((process) => /workerd serve .*app\.capnp/.test(process.args));
+    const secret = environOf(app?.pid ?? 0).INTERNAL_SECRET ?? "";
+    for (const url of ["http://attacker.example:80", "http://127.0.0.1.attacker.example:80", "https://127.0.0.1:443"]) {
+      const table = {
+        full: true,
+        lanes: { probation: url, trusted: null, heavy: null, quarantine: null },
+        programs: [],
+      };
+      const answer = await fetch(`${server.origin}/internal/lanes`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-promptlog-internal": secret },
+        body: JSON.stringify(table),
+      });
+      expect(answer.status, url).toBe(400);
+      expect(((await answer.json()) as ErrorAnswer).error.code).toBe("invalid_request");
+    }
+    // The line's own table still holds: runs still answer.
+    const submitted = await fetch(`${server.origin}/submit`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: 'export default { fetch() { return new Response("still here") } }' }),
+    });
+    const { url } = (await submitted.json()) as { url: string };
+    expect(await (await fetch(`${server.origin}${url}`)).text()).toBe("still here");
   });
 
   it("serves the page's code from its own build, not the checkout's public/assets", async () => {

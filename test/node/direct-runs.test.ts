@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import type { SubmitAnswer } from "../../src/base/answers.ts";
+import { devLineForSuite } from "../support/node/dev-line.ts";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The app sends a program's runs straight to its lane's sandbox runtime (src/local/direct-routes.ts),
+ * with the supervisor off the data path but still in charge: it tells the app where each lane is,
+ * and a run whose runtime went away under it comes back through the supervisor.
+ */
+describe("runs on the README's dev line, straight from the app to their lane's runtime", () => {
+  const server = devLineForSuite({ PROMPTLOG_RATE_LIMITS: "off" });
+
+  async function submit(tag: string): Promise<string> {
+    const answer = await server.call("/submit", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        code: `export default { fetch(req) { return new Response("${tag} " + new URL(req.url).searchParams.get("q")) } }`,
+      }),
+    });
+    expect(answer.status, answer.text).toBe(201);
+    return (JSON.parse(answer.text) as SubmitAnswer).url;
+  }
+
+  function pidOf(pattern: RegExp): number {
+    const pid = server.processes().find((process) => pattern.test(process.args))?.pid;
+    if (!pid) throw new Error(`no process matches ${pattern}`);
+    return pid;
+  }
+
+  it("answers runs while the supervisor is stopped: it carries none of them", async () => {
+    const url = await submit("straight");
+    // The app's first run anywhere asks the supervisor for its table of lanes.
+    expect((await server.call(`${url}?q=0`)).text).toBe("straight 0");
+    await sleep(300);
+    const supervisor = pidOf(/scripts\/dev\.ts/);
+    process.kill(supervisor, "SIGSTOP");
+    try {
+      // Still in probation (two runs of the PROMOTE_AFTER_RUNS = 3 that would move it).
+      for (const q of ["1", "2"]) {
+        const answer = await server.call(`${url}?q=${q}`, {}, 5_000);
+        expect(answer.status, answer.text).toBe(200);
+        expect(answer.text).toBe(`straight ${q}`);
+      }
+    } finally {
+      process.kill(supervisor, "SIGCONT");
+    }
+  });
+
+  it("answers runs sent to a runtime that is gone: the supervisor sends them to its replacement", async () => {
+    const url = await submit("replaced");
+    expect((await server.call(`${url}?q=0`)).status).toBe(200);
+    await sleep(300);
+    const runtime = pidOf(/workerd.* serve .*sandbox\.capnp/);
+    process.kill(runtime, "SIGKILL");
+    // Until it hears of the new runtime, the app sends runs to the dead one's port.
+    for (let run = 1; run <= 20; run++) {
+      const answer = await server.call(`${url}?q=${run}`, {}, 10_000);
+      expect(answer.status, answer.text).toBe(200);
+      expect(answer.text).toBe(`replaced ${run}`);
+    }
+    expect(server.processes().some((process) => process.pid === runtime)).toBe(false);
+  });
+});
