@@ -360,8 +360,8 @@ export class Supervisor {
     const hash = kind ? programOf(request.headers) : undefined;
     if (request.headers[WANT_LANES_HEADER] !== undefined) this.routes.wanted();
     const failedOn = Number(request.headers[FAILED_ON_HEADER]);
-    if (kind === "execute" && hash !== undefined && Number.isInteger(failedOn) && failedOn > 0) {
-      return this.failedDirect(request, response, hash, failedOn);
+    if (kind && hash !== undefined && Number.isInteger(failedOn) && failedOn > 0) {
+      return this.failedDirect(request, response, { hash, kind }, failedOn);
     }
     const route = this.records.route(hash);
     if (hash !== undefined) this.reroute(hash);
@@ -536,7 +536,7 @@ export class Supervisor {
   private async resend(
     request: IncomingMessage,
     response: ServerResponse,
-    first: Pick<Track, "hash" | "runId">,
+    first: Pick<Track, "hash" | "runId" | "kind">,
     envelope: Buffer,
   ) {
     const route = this.records.route(first.hash);
@@ -550,7 +550,7 @@ export class Supervisor {
         new ApiError("internal_error", `The local sandbox runtime is unavailable: ${(error as Error).message}`),
       );
     }
-    const track = this.track(first.hash, "execute", runtime);
+    const track = this.track(first.hash, first.kind, runtime);
     track.resent = true;
     this.identify(track, first.runId);
     this.proxy(request, response, runtime, track, envelope);
@@ -618,7 +618,7 @@ export class Supervisor {
     known.lane.used();
     this.records.ranIn(hash, known.lane.name);
     this.reroute(hash);
-    const track = this.track(hash, "execute", known.runtime, report.at);
+    const track = this.track(hash, report.prepare ? "prepare" : "execute", known.runtime, report.at);
     track.direct = true;
     track.counted = true;
     known.runtime.inflight++;
@@ -641,14 +641,19 @@ export class Supervisor {
   }
 
   /**
-   * A run the app sent straight to the runtime on `port`, which went away under it. When that runtime
+   * A run (or a load) the app sent straight to the runtime on `port`, which went away under it. When that runtime
    * ended for a limit and the run is one of those blamed for it, it gets the limit error, as a run the
    * supervisor carried would. Any other run goes again, once, to its lane's runtime now: it never started
    * (it was sent after a busy loop had stopped the runtime, or after the runtime was gone, before the app
    * heard), or it was cut short by an end it had no part in (a crash, or a runtime the supervisor had
    * stopped: idle, or drained).
    */
-  private async failedDirect(request: IncomingMessage, response: ServerResponse, hash: string, port: number) {
+  private async failedDirect(
+    request: IncomingMessage,
+    response: ServerResponse,
+    { hash, kind }: Pick<Track, "hash" | "kind">,
+    port: number,
+  ) {
     const envelope = await readBody(request);
     if (!envelope) return response.destroy();
     const runId = runIdOf(request.headers);
@@ -662,7 +667,7 @@ export class Supervisor {
     if (runtime?.alive && !runtime.failure) return answer(response, failureError("crash", runtime));
     if (this.stopping) return answer(response, failureError("stopped", runtime));
     if (first?.blamed) return answer(response, failureError(runtime?.failure ?? "crash", runtime));
-    return this.resend(request, response, { hash, runId }, envelope);
+    return this.resend(request, response, { hash, runId, kind }, envelope);
   }
 
   /**

@@ -19,6 +19,8 @@ const LaneRoutesSchema = Schema.Struct({
 
 /** Each lane's serving runtime; none known until the supervisor's first table. */
 let lanes: Readonly<Record<LaneName, string | null>> | undefined;
+/** A runtime of the table failed a run: the app asks for a whole table again. */
+let stale = false;
 /** Programs that do not run in probation: their lane, or "supervisor". */
 const programs = new Map<string, LaneName | "supervisor">();
 
@@ -33,8 +35,9 @@ export interface DirectRoute {
  * lane has no runtime serving, or the supervisor keeps the program's runs). `known`: a table came.
  */
 export const directRoutes = {
+  /** Whether the app has a table it trusts; if not, its runs through the supervisor ask for one. */
   get known(): boolean {
-    return lanes !== undefined;
+    return lanes !== undefined && !stale;
   },
   to(hash: string): DirectRoute | undefined {
     const lane = programs.get(hash) ?? "probation";
@@ -42,8 +45,22 @@ export const directRoutes = {
     const url = lanes?.[lane];
     return url ? { url, port: Number(new URL(url).port) } : undefined;
   },
+  /**
+   * A run to `url` broke off: no run goes there again until the supervisor says where each lane is.
+   * A runtime's port outlives it, and another process may take it: nothing more is sent to it.
+   */
+  forget(url: string) {
+    if (!lanes) return;
+    lanes = Object.fromEntries(
+      LANE_NAMES.map((name) => [name, lanes?.[name] === url ? null : (lanes?.[name] ?? null)]),
+    ) as Record<LaneName, string | null>;
+    stale = true;
+  },
   apply(routes: LaneRoutes) {
-    if (routes.full) programs.clear();
+    if (routes.full) {
+      programs.clear();
+      stale = false;
+    }
     lanes = routes.lanes;
     for (const [hash, lane] of routes.programs) {
       if (lane === null) programs.delete(hash);

@@ -50,9 +50,9 @@ export const RUNS_PATH = "/runs";
  * answered a run with an error: that limit's error (its answer is then that), or 204.
  */
 export const VERDICT_PATH = "/verdict/";
-/** On the supervisor's /execute: the run was sent straight to the runtime on this port, which went away under it. */
+/** On the supervisor's /execute and /prepare: it was sent straight to the runtime on this port, which went away under it. */
 export const FAILED_ON_HEADER = "x-promptlog-failed-on";
-/** On the supervisor's /execute: the app has no table of lanes (it just started): send it one. */
+/** On the supervisor's /execute and /prepare: the app has no table of lanes it trusts: send it one, whole. */
 export const WANT_LANES_HEADER = "x-promptlog-want-lanes";
 
 /** The lanes a program can run in (scripts/sandbox/limits.ts LANES). */
@@ -75,9 +75,11 @@ export interface LaneRoutes {
 export type RunReport =
   | {
       readonly kind: "started";
+      /** A run's id; for a submit's load (`prepare`), an id of its own. */
       readonly runId: string;
       readonly hash: string;
       readonly port: number;
       readonly at: number;
+      readonly prepare?: true;
     }
   | { readonly kind: "answered"; readonly runId: string; readonly at: number; readonly wallMs: number };

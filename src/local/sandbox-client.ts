@@ -4,7 +4,7 @@ import { ERROR_STATUS, type ErrorBody, type ErrorCode } from "../base/errors";
 import { oncePerEnv } from "../base/once-per-env";
 import { LOG_WAIT_MS, runLimits } from "../config/limits";
 import { PREPARE_RUN } from "../sandbox/execute";
-import type { RunLifetime, RunTrace, Sandbox } from "../sandbox/sandbox";
+import type { KeepAlive, RunTrace, Sandbox } from "../sandbox/sandbox";
 import { traceHandoff } from "../sandbox/telemetry/trace-handoff";
 import { isUntraced } from "../sandbox/telemetry/trace-sink";
 import { type DirectRoute, directRoutes } from "./direct-routes";
@@ -54,47 +54,56 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
     return fetch(at(path), { ...init, headers, redirect: "manual" });
   };
   /**
-   * A run sent straight to its lane's runtime (./direct-routes.ts), reported to the supervisor as it
-   * starts and once its answer has gone out. If the runtime is not there to answer it, the run goes
-   * through the supervisor, saying where it went: the supervisor answers the limit that ended the
-   * runtime if the run is to blame, or sends it again (`straight` is then false).
+   * A run (or a submit's load) sent straight to its lane's runtime (./direct-routes.ts), reported to
+   * the supervisor as it starts and once its answer has gone out (`answered`). If the runtime is not
+   * there to answer it, it goes through the supervisor, saying where it went: the supervisor answers
+   * the limit that ended the runtime if it is to blame, or sends it again (`straight` is then false).
    */
   const sendDirect = async (
+    path: typeof EXECUTE_PATH | typeof PREPARE_PATH,
     direct: DirectRoute,
-    { hash, runId, lifetime }: { hash: string; runId: string; lifetime: RunLifetime },
+    { hash, runId, answered, waitUntil }: { hash: string; runId: string; answered: Promise<unknown> } & KeepAlive,
     body: FormData,
-    headers: Record<string, string>,
   ): Promise<{ answer: Response; straight: boolean }> => {
+    const headers = { [PROGRAM_HEADER]: hash, [RUN_HEADER]: runId };
     const sentAt = Date.now();
-    const report = (what: RunReport) =>
-      lifetime.waitUntil(reportRun(SANDBOX_URL, INTERNAL_SECRET, what).catch(() => undefined));
-    report({ kind: "started", runId, hash, port: direct.port, at: sentAt });
+    const report = (what: RunReport) => waitUntil(reportRun(SANDBOX_URL, INTERNAL_SECRET, what).catch(() => undefined));
+    report({
+      kind: "started",
+      runId,
+      hash,
+      port: direct.port,
+      at: sentAt,
+      ...(path === PREPARE_PATH ? { prepare: true } : {}),
+    });
     const throughSupervisor = async () => ({
-      answer: await call(EXECUTE_PATH, {
+      answer: await call(path, {
         method: "POST",
         body,
-        headers: { ...headers, [FAILED_ON_HEADER]: String(direct.port) },
+        headers: { ...headers, [FAILED_ON_HEADER]: String(direct.port), [WANT_LANES_HEADER]: "1" },
       }),
       straight: false,
     });
     let answer: Response;
     try {
-      answer = await fetch(new URL(EXECUTE_PATH, direct.url), {
+      answer = await fetch(new URL(path, direct.url), {
         method: "POST",
         body,
         headers: { ...headers, [INTERNAL_SECRET_HEADER]: INTERNAL_SECRET },
         redirect: "manual",
       });
     } catch {
+      directRoutes.forget(direct.url);
       return throughSupervisor();
     }
     if (!answer.headers.has(OUTCOME_HEADER)) {
       // Not our runtime's answer (its port went to another process): nothing ran there.
+      directRoutes.forget(direct.url);
       await answer.body?.cancel();
       return throughSupervisor();
     }
-    lifetime.waitUntil(
-      lifetime.answered.then(() => {
+    waitUntil(
+      answered.then(() => {
         const at = Date.now();
         report({ kind: "answered", runId, at, wallMs: at - sentAt });
       }),
@@ -105,7 +114,7 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
   return {
     canRun: true,
 
-    async prepare(hash, program) {
+    async prepare(hash, program, keepAlive) {
       if (program.network) return { loaded: false, error: null };
       const body = await encodeRun({
         hash,
@@ -114,7 +123,18 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
         request: new Request("http://sandbox/"),
         runId: PREPARE_RUN,
       });
-      const answer = await call(PREPARE_PATH, { method: "POST", body, headers: { [PROGRAM_HEADER]: hash } });
+      const direct = keepAlive ? directRoutes.to(hash) : undefined;
+      // The supervisor follows a load by an id of its own: every load's run id is PREPARE_RUN.
+      const load = { hash, runId: `${PREPARE_RUN}-${crypto.randomUUID()}`, answered: Promise.resolve() };
+      const sent =
+        direct && keepAlive ? await sendDirect(PREPARE_PATH, direct, { ...load, ...keepAlive }, body) : undefined;
+      const answer =
+        sent?.answer ??
+        (await call(PREPARE_PATH, {
+          method: "POST",
+          body,
+          headers: { [PROGRAM_HEADER]: hash, ...(directRoutes.known ? {} : { [WANT_LANES_HEADER]: "1" }) },
+        }));
       // The runtime loads only a budget of programs ahead; past it, the first run loads the program.
       if (answer.ok) return answer.headers.get(WARM_HEADER) === "1" ? { loaded: true } : { loaded: false, error: null };
       return { loaded: false, error: await errorOf(answer) };
@@ -126,7 +146,8 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
       const ids = { [PROGRAM_HEADER]: run.hash, [RUN_HEADER]: run.runId };
       const { lifetime } = run;
       const direct = lifetime ? directRoutes.to(run.hash) : undefined;
-      const sent = direct && lifetime ? await sendDirect(direct, { ...run, lifetime }, body, ids) : undefined;
+      const sent =
+        direct && lifetime ? await sendDirect(EXECUTE_PATH, direct, { ...run, ...lifetime }, body) : undefined;
       const verdict = sent?.straight && direct ? () => call(`${VERDICT_PATH}${direct.port}`) : undefined;
       // No table yet, the lane has no runtime, or the supervisor keeps the program's runs: through it.
       const answer =

@@ -52,7 +52,9 @@ export async function submitProgram(c: Context<AppEnv>, body: SubmitRequest): Pr
   const stored = needsBuild(source) ? await loadProgram(c.env, hash) : null;
   const program = stored ?? (await buildProgram(c.env, source));
   const { created } = stored ? { created: false } : await saveProgram(c.env, hash, program);
-  const prepared = await c.get("sandbox").prepare(hash, program);
+  const prepared = await c.get("sandbox").prepare(hash, program, {
+    waitUntil: (work) => c.executionCtx.waitUntil(work),
+  });
   const answer: SubmitAnswer = {
     hash,
     url: `/run/${hash}`,

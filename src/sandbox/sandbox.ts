@@ -11,8 +11,11 @@ import type { ProgramCall } from "./execute";
 export interface Sandbox {
   /** Whether programs can run here at all (the page offers Run only then). */
   readonly canRun: boolean;
-  /** Loads a submitted program ahead of its first run, so that run is warm and load errors show now. */
-  prepare(hash: string, program: Program): Promise<Prepared>;
+  /**
+   * Loads a submitted program ahead of its first run, so that run is warm and load errors show now.
+   * `keepAlive`: how long the caller keeps the request alive, for a sandbox that reports on the load later.
+   */
+  prepare(hash: string, program: Program, keepAlive?: KeepAlive): Promise<Prepared>;
   /** Runs a program once on a request; what the program answered, or why it did not. */
   run(run: ProgramRun): Promise<RunResult>;
   /** What a run printed and fetched, reported by the runtime just after its response. */
@@ -36,10 +39,13 @@ export interface ProgramRun {
   readonly lifetime?: RunLifetime;
 }
 
-/** What a run's caller offers a sandbox that still has work after the answer. */
-export interface RunLifetime {
-  /** Keeps work going after the response has gone out (ctx.waitUntil). */
+/** Keeps work going after the response has gone out (ctx.waitUntil). */
+export interface KeepAlive {
   waitUntil(work: Promise<unknown>): void;
+}
+
+/** What a run's caller offers a sandbox that still has work after the answer. */
+export interface RunLifetime extends KeepAlive {
   /** Settles once the answer has gone out in full, or was cut at a limit. */
   readonly answered: Promise<unknown>;
 }

@@ -30,7 +30,7 @@ describe("runs on the README's dev line, straight from the app to their lane's r
     return pid;
   }
 
-  it("answers runs while the supervisor is stopped: it carries none of them", async () => {
+  it("submits, loads and runs programs while the supervisor is stopped: it carries none of them", async () => {
     const url = await submit("straight");
     // The app's first run anywhere asks the supervisor for its table of lanes.
     expect((await server.call(`${url}?q=0`)).text).toBe("straight 0");
@@ -44,6 +44,20 @@ describe("runs on the README's dev line, straight from the app to their lane's r
         expect(answer.status, answer.text).toBe(200);
         expect(answer.text).toBe(`straight ${q}`);
       }
+      // A submit loads the new program's isolate straight in its lane's runtime too.
+      const submitted = await server.call(
+        "/submit",
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ code: 'export default { fetch() { return new Response("new while stopped") } }' }),
+        },
+        5_000,
+      );
+      expect(submitted.status, submitted.text).toBe(201);
+      const { url: fresh, loaded } = JSON.parse(submitted.text) as SubmitAnswer;
+      expect(loaded).toBe(true);
+      expect((await server.call(fresh, {}, 5_000)).text).toBe("new while stopped");
     } finally {
       process.kill(supervisor, "SIGCONT");
     }
