@@ -630,6 +630,8 @@ export class Supervisor {
     const track = this.byRunId.get(report.runId);
     if (!track?.direct || track.endedAt !== undefined) return;
     this.uncount(track);
+    // Its answer is a sign of life, as a health check's is: long runs back to back keep those waiting.
+    if (track.runtime.alive && !track.runtime.failure) track.runtime.heard(Math.min(Date.now(), report.at));
     this.answered(track, track.runtime.alive && !track.runtime.failure, Math.max(0, Number(report.wallMs) || 0));
     if (track.traceCame) this.finish(track);
   }

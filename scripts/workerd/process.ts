@@ -142,12 +142,12 @@ export class WorkerdProcess {
   }
 
   /**
-   * The runtime answered something (a run's answer arrived): its thread was free just now, as when it
-   * answers a health check. Several long runs back to back can keep a health check waiting for longer
+   * The runtime answered something (a run's answer arrived) at `at`: its thread was free then, as
+   * when it answers a health check. Several long runs back to back can keep a health check waiting for longer
    * than any one of them runs, while their answers show the runtime is not stuck.
    */
-  heard(): void {
-    this.lastHealthyAt = Date.now();
+  heard(at = Date.now()): void {
+    this.lastHealthyAt = Math.max(this.lastHealthyAt, at);
   }
 
   /** Resolves true when the runtime answers its health check within timeoutMs. */

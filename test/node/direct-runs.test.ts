@@ -63,6 +63,34 @@ describe("runs on the README's dev line, straight from the app to their lane's r
     }
   });
 
+  it("counts a long run's answer as a sign of life: long runs queued on one runtime are not taken for a busy loop", async () => {
+    const submitted = await server.call("/submit", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        code: `export default { fetch(req) {
+  const n = Number(new URL(req.url).searchParams.get("n"));
+  let h = 0;
+  for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + i) | 0;
+  return new Response(String(h));
+} }`,
+      }),
+    });
+    const { url } = JSON.parse(submitted.text) as SubmitAnswer;
+    const started = performance.now();
+    expect((await server.call(`${url}?n=50000000`, {}, 20_000)).status).toBe(200);
+    // About 800 ms of CPU a run: three at once keep the runtime's health check waiting past WEDGE_MS (2 s).
+    const rounds = Math.round((50_000_000 * 800) / Math.max(1, performance.now() - started));
+    const answers = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const statuses: number[] = [];
+        for (let run = 0; run < 3; run++) statuses.push((await server.call(`${url}?n=${rounds}`, {}, 30_000)).status);
+        return statuses;
+      }),
+    );
+    expect(answers.flat()).toEqual(Array(9).fill(200));
+  });
+
   it("answers runs sent to a runtime that is gone: the supervisor sends them to its replacement", async () => {
     const url = await submit("replaced");
     expect((await server.call(`${url}?q=0`)).status).toBe(200);
