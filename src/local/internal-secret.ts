@@ -8,7 +8,16 @@ import { INTERNAL_SECRET_HEADER } from "./protocol";
 export function hasInternalSecret(secret: string, request: Request): boolean {
   const presented = request.headers.get(INTERNAL_SECRET_HEADER);
   if (!secret || !presented) return false;
-  const a = new TextEncoder().encode(secret);
-  const b = new TextEncoder().encode(presented);
+  const a = bytesOf(secret);
+  const b = encoder.encode(presented);
   return a.byteLength === b.byteLength && crypto.subtle.timingSafeEqual(a, b);
+}
+
+const encoder = new TextEncoder();
+/** The line's secret is one per isolate: every request of a runtime checks against the same bytes. */
+let known: { secret: string; bytes: Uint8Array } | undefined;
+
+function bytesOf(secret: string): Uint8Array {
+  if (known?.secret !== secret) known = { secret, bytes: encoder.encode(secret) };
+  return known.bytes;
 }
