@@ -12,7 +12,6 @@ import {
   EXECUTE_PATH,
   FAILED_ON_HEADER,
   INTERNAL_SECRET_HEADER,
-  LANE_NAMES,
   type LaneName,
   LOGS_PATH,
   OUTCOME_HEADER,
@@ -254,7 +253,7 @@ export class Supervisor {
   /** Each lane's serving runtime, for the app's table. */
   private laneTable(): Record<LaneName, string | null> {
     return Object.fromEntries(
-      LANE_NAMES.map((name) => {
+      LANES.map((name) => {
         const serving = this.lanes[name].serving;
         return [name, serving ? `http://127.0.0.1:${serving.port}` : null];
       }),
@@ -630,9 +629,10 @@ export class Supervisor {
     const track = this.byRunId.get(report.runId);
     if (!track?.direct || track.endedAt !== undefined) return;
     this.uncount(track);
+    const healthy = track.runtime.alive && !track.runtime.failure;
     // Its answer is a sign of life, as a health check's is: long runs back to back keep those waiting.
-    if (track.runtime.alive && !track.runtime.failure) track.runtime.heard(Math.min(Date.now(), report.at));
-    this.answered(track, track.runtime.alive && !track.runtime.failure, Math.max(0, Number(report.wallMs) || 0));
+    if (healthy) track.runtime.heard(Math.min(Date.now(), report.at));
+    this.answered(track, healthy, Math.max(0, Number(report.wallMs) || 0));
     if (track.traceCame) this.finish(track);
   }
 

@@ -17,8 +17,8 @@ const LaneRoutesSchema = Schema.Struct({
   programs: Schema.Array(Schema.Tuple([Hash, Schema.NullOr(Schema.Union([Lane, Schema.Literal("supervisor")]))])),
 });
 
-/** Each lane's serving runtime; none known until the supervisor's first table. */
-let lanes: Readonly<Record<LaneName, string | null>> | undefined;
+/** Each lane's serving runtime, its port read once per table; none known until the supervisor's first table. */
+let lanes: Partial<Record<LaneName, DirectRoute>> | undefined;
 /** A runtime of the table failed a run: the app asks for a whole table again. */
 let stale = false;
 /** Programs that do not run in probation: their lane, or "supervisor". */
@@ -42,18 +42,14 @@ export const directRoutes = {
   to(hash: string): DirectRoute | undefined {
     const lane = programs.get(hash) ?? "probation";
     if (lane === "supervisor") return undefined;
-    const url = lanes?.[lane];
-    return url ? { url, port: Number(new URL(url).port) } : undefined;
+    return lanes?.[lane];
   },
   /**
    * A run to `url` broke off: no run goes there again until the supervisor says where each lane is.
    * A runtime's port outlives it, and another process may take it: nothing more is sent to it.
    */
   forget(url: string) {
-    if (!lanes) return;
-    lanes = Object.fromEntries(
-      LANE_NAMES.map((name) => [name, lanes?.[name] === url ? null : (lanes?.[name] ?? null)]),
-    ) as Record<LaneName, string | null>;
+    for (const name of LANE_NAMES) if (lanes?.[name]?.url === url) delete lanes[name];
     stale = true;
   },
   apply(routes: LaneRoutes) {
@@ -61,7 +57,11 @@ export const directRoutes = {
       programs.clear();
       stale = false;
     }
-    lanes = routes.lanes;
+    lanes = {};
+    for (const name of LANE_NAMES) {
+      const url = routes.lanes[name];
+      if (url) lanes[name] = { url, port: Number(new URL(url).port) };
+    }
     for (const [hash, lane] of routes.programs) {
       if (lane === null) programs.delete(hash);
       else programs.set(hash, lane);
