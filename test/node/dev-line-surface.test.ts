@@ -143,6 +143,46 @@ describe("the dev line's surface, as a local attacker meets it", () => {
     expect(await (await fetch(`${server.origin}${url}`)).text()).toBe("still here");
   });
 
+  it("takes malformed run reports without losing track of runs, even with the secret", async () => {
+    const processes = server.processes();
+    const app = processes.find((process) => /workerd serve .*app\.capnp/.test(process.args));
+    const dev = processes.find((process) => /scripts\/dev\.ts/.test(process.args));
+    const secret = environOf(app?.pid ?? 0).INTERNAL_SECRET ?? "";
+    const supervisorPort = listeningPorts(dev?.pid ?? 0)[0];
+    expect(supervisorPort).toBeDefined();
+    const post = async (body: string) => {
+      const answer = await fetch(`http://127.0.0.1:${supervisorPort}/runs`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-promptlog-internal": secret },
+        body,
+      });
+      await answer.body?.cancel();
+      return answer.status;
+    };
+    expect(await post("not json")).toBe(400);
+    expect(await post(JSON.stringify({ reports: "all of them" }))).toBe(400);
+    // Each report is checked where it is used: the wrong types, an unknown runtime, a hash that is not
+    // one, a run id past its bound, a run nobody started. None of them is followed.
+    const junk = [
+      null,
+      { kind: "started", runId: 7, hash: "ab".repeat(32), port: 1, at: 0 },
+      { kind: "started", runId: "r1", hash: "ab".repeat(32), port: 1, at: 0 },
+      { kind: "started", runId: "r2", hash: "../../etc", port: supervisorPort, at: 0 },
+      { kind: "started", runId: "x".repeat(10_000), hash: "ab".repeat(32), port: supervisorPort, at: 0 },
+      { kind: "answered", runId: "never-started", at: Date.now(), wallMs: -5 },
+      { kind: "exploded", runId: "r3", at: 0 },
+    ];
+    expect(await post(JSON.stringify({ reports: junk }))).toBe(204);
+    const submitted = await fetch(`${server.origin}/submit`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: 'export default { fetch() { return new Response("still followed") } }' }),
+    });
+    const { url } = (await submitted.json()) as { url: string };
+    for (let run = 0; run < 3; run++)
+      expect(await (await fetch(`${server.origin}${url}`)).text()).toBe("still followed");
+  });
+
   it("serves the page's code from its own build, not the checkout's public/assets", async () => {
     const dev = server.processes().find((process) => /scripts\/dev\.ts/.test(process.args));
     const html = await (await fetch(`${server.origin}/`)).text();
