@@ -40,6 +40,10 @@ export default defineConfig({
           environment: "node",
           testTimeout: 240_000,
           hookTimeout: 60_000,
+          // A page's fetches to a dev line can take over a second while the whole suite shares two
+          // cores (an API tokens list did in CI): a poll waits for what must come, so a long wait only
+          // ever slows a failing test.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

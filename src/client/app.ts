@@ -532,8 +532,13 @@ for (const button of document.querySelectorAll<HTMLButtonElement>("[data-copy]")
   });
 }
 
+// Two reads can overlap (a run's and a call's): only the newest is shown, never an older list after it.
+let historyReads = 0;
 async function refreshHistory() {
-  renderHistory(historyList, $("history-empty"), $<HTMLButtonElement>("clear-history"), await api.history());
+  const read = ++historyReads;
+  const entries = await api.history();
+  if (read !== historyReads) return;
+  renderHistory(historyList, $("history-empty"), $<HTMLButtonElement>("clear-history"), entries);
 }
 
 // ---- Calling a module's exports: the Call panel under the response, for the program submitted. ----

@@ -68,10 +68,15 @@ export function mountTokensPanel(container: HTMLElement): TokensPanel {
     status.textContent = text;
   };
 
+  // The list opened with the panel may answer after the one read for a token just made: only the
+  // newest read is shown.
+  let reads = 0;
   async function refresh(): Promise<void> {
+    const read = ++reads;
     const response = await fetch("/tokens");
     if (!response.ok) return say(await errorText(response));
     const { tokens } = (await response.json()) as TokenListAnswer;
+    if (read !== reads) return;
     list.replaceChildren(...tokens.map(row));
     empty.hidden = tokens.length > 0;
   }

@@ -150,6 +150,46 @@ describe.skipIf(!hasChromium)("the Call panel and the API tokens dialog, in Chro
     await page.close();
   });
 
+  it("keeps the newest token list when the list read at opening answers last", async () => {
+    const page = await openPlayground(chromium.browser, server.origin);
+    // The dialog's first read of the list is held until a token has been made and listed.
+    let madeIt = () => {};
+    const made = new Promise<void>((resolve) => {
+      madeIt = resolve;
+    });
+    let deliveredIt = () => {};
+    const delivered = new Promise<void>((resolve) => {
+      deliveredIt = resolve;
+    });
+    let reads = 0;
+    await page.route("**/tokens", async (route) => {
+      if (route.request().method() === "GET" && ++reads === 1) {
+        const stale = await route.fetch();
+        await made;
+        await route.fulfill({ response: stale });
+        return deliveredIt();
+      }
+      return route.continue();
+    });
+    await page.getByRole("button", { name: "API tokens" }).click();
+    const dialog = page.getByRole("dialog", { name: "API tokens" });
+    await dialog.waitFor();
+    await page.keyboard.type("late");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => dialog.locator(".tokens-item").count()).toBe(1);
+    expect(reads).toBe(2);
+    madeIt();
+    await delivered;
+    // The held read, from before the token, has reached the page; once it has had time to read it, the
+    // list still shows the token.
+    await page.waitForLoadState("networkidle");
+    await page.evaluate(() => new Promise((settled) => setTimeout(settled, 200)));
+    expect(await dialog.locator(".tokens-item").count()).toBe(1);
+    expect(await dialog.locator(".tokens-item").textContent()).toContain("late");
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  });
+
   it("has no axe violation with the Call panel shown and with the tokens dialog open, wide and on a phone", async () => {
     for (const [name, options] of [
       ["wide", {}],
