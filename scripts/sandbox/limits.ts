@@ -103,6 +103,11 @@ export const WEDGE_SLACK_MS = WATCH_EVERY_MS + 100;
  * runtime ends: Workers give waitUntil 30 s after the answer.
  */
 export const LINGER_MS = 35_000;
+/**
+ * Times a run may be sent again after a runtime it was waiting in was ended by another program's busy
+ * loop: with many visitors, another busy loop can take the new runtime before the run is answered.
+ */
+export const MAX_RESENDS = 3;
 /** Times a program may be one of several suspects of a runtime's end before it is convicted too. */
 export const STRIKES_TO_CONVICT = 3;
 /** Programs the supervisor remembers (lane, runs, convictions); the least recently run is forgotten first. */

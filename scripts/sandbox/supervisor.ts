@@ -30,7 +30,7 @@ import { isUntraced } from "../../src/sandbox/telemetry/trace-sink.ts";
 import { listenOnFreePort } from "../workerd/free-port.ts";
 import type { Failure } from "../workerd/process.ts";
 import { Lane, type LaneHost, log, type SandboxRuntime } from "./lane.ts";
-import { DATA_LIMIT_MB, LANES, LINGER_MS, WATCH_EVERY_MS, WEDGE_MS, WEDGE_SLACK_MS } from "./limits.ts";
+import { DATA_LIMIT_MB, LANES, LINGER_MS, MAX_RESENDS, WATCH_EVERY_MS, WEDGE_MS, WEDGE_SLACK_MS } from "./limits.ts";
 import { appRouteOf, type Limit, ProgramRecords } from "./records.ts";
 import { RoutesToApp } from "./routes-to-app.ts";
 
@@ -91,8 +91,8 @@ interface Track {
   goneAt: number | undefined;
   /** One of the suspects when its runtime ended for a limit: its trace answers that limit's error. */
   blamed: boolean;
-  /** Sent again, once, after its first runtime wedged before it could start (see `resend`). */
-  resent: boolean;
+  /** Times it was sent again, each after a runtime another program's busy loop ended under it (see `resend`). */
+  resent: number;
   /** The app sent it straight to its runtime, and reports on it (`startedDirect`). */
   direct: boolean;
   /** Counted in its runtime's `inflight` (a direct run, until its answer's end is reported). */
@@ -292,7 +292,8 @@ export class Supervisor {
     }
     const failure = runtime.failure;
     if (!this.stopping && (failure === "cpu" || failure === "memory") && lane.blameable(runtime)) {
-      const suspects = suspectsOf(held, failure, runtime.lastHealthyAt);
+      const loop = failure === "cpu" ? enteredLast(held, runtime) : undefined;
+      const suspects = loop ? [loop] : suspectsOf(held, failure, runtime.lastHealthyAt);
       for (const track of suspects) track.blamed = true;
       const verdict = this.records.blame(
         suspects.map((track) => ({ hash: track.hash, answered: track.endedAt !== undefined })),
@@ -408,7 +409,7 @@ export class Supervisor {
       endedAt: undefined,
       goneAt: undefined,
       blamed: false,
-      resent: false,
+      resent: 0,
       direct: false,
       counted: false,
       traceCame: false,
@@ -497,7 +498,10 @@ export class Supervisor {
             cut = true;
             reply.destroy();
           });
-          reply.once("end", () => runtime.heard());
+          reply.once("end", () => {
+            runtime.heard();
+            runtime.answeredAfter(started);
+          });
           reply.once("close", () => {
             done();
             // An answer that broke off because its runtime went away is not an end: the run was in flight.
@@ -517,7 +521,7 @@ export class Supervisor {
       // The runtime went away under this run: it was killed for a limit, or it crashed.
       await Promise.race([runtime.exited, sleep(1_000)]);
       const envelope = body ?? (sentAll ? Buffer.concat(sent) : undefined);
-      if (track && envelope && !response.headersSent && neverStarted(track, runtime)) {
+      if (track && envelope && !response.headersSent && goesAgain(track, runtime)) {
         this.untrack(track);
         return void this.resend(request, response, track, envelope);
       }
@@ -529,13 +533,14 @@ export class Supervisor {
 
   /**
    * A run that reached its runtime only after another program's busy loop had stopped it (workerd
-   * runs every isolate of a process on one thread) never started: it is sent once more, to the
-   * lane's new runtime, instead of failing with a limit it had no part in.
+   * runs every isolate of a process on one thread), or that was waiting there when another run entered
+   * its program and looped, goes to the lane's new runtime, instead of failing with a limit it had no
+   * part in: up to MAX_RESENDS times (another busy loop may take the new runtime while it waits there).
    */
   private async resend(
     request: IncomingMessage,
     response: ServerResponse,
-    first: Pick<Track, "hash" | "runId" | "kind">,
+    first: Pick<Track, "hash" | "runId" | "kind"> & { readonly resent?: number },
     envelope: Buffer,
   ) {
     const route = this.records.route(first.hash);
@@ -550,7 +555,7 @@ export class Supervisor {
       );
     }
     const track = this.track(first.hash, first.kind, runtime);
-    track.resent = true;
+    track.resent = (first.resent ?? 0) + 1;
     this.identify(track, first.runId);
     this.proxy(request, response, runtime, track, envelope);
   }
@@ -631,7 +636,10 @@ export class Supervisor {
     this.uncount(track);
     const healthy = track.runtime.alive && !track.runtime.failure;
     // Its answer is a sign of life, as a health check's is: long runs back to back keep those waiting.
-    if (healthy) track.runtime.heard(Math.min(Date.now(), report.at));
+    if (healthy) {
+      track.runtime.heard(Math.min(Date.now(), report.at));
+      track.runtime.answeredAfter(track.startedAt);
+    }
     this.answered(track, healthy, Math.max(0, Number(report.wallMs) || 0));
     if (track.traceCame) this.finish(track);
   }
@@ -751,17 +759,24 @@ function suspectsOf(all: Track[], failure: Limit, healthyAt: number): Track[] {
 }
 
 /**
- * Whether a run that was in flight when its runtime was killed for a busy loop never started: it was
- * sent after the runtime last answered (plus the watch's slack), so the loop already held the thread.
+ * The run whose program busy-looped as it was entered: the last one to enter its program, if it was
+ * still in flight and its runtime answered nothing sent after that (a program that awaited let the
+ * runtime answer again). Another run's loop after an await is not told apart this way: then every
+ * run that could have done it is a suspect (`suspectsOf`).
  */
-function neverStarted(track: Track, runtime: SandboxRuntime): boolean {
-  return (
-    runtime.failure === "cpu" &&
-    track.kind === "execute" &&
-    !track.blamed &&
-    !track.resent &&
-    track.startedAt > runtime.lastHealthyAt + WEDGE_SLACK_MS
-  );
+function enteredLast(held: readonly Track[], runtime: SandboxRuntime): Track | undefined {
+  const entered = runtime.lastEntered;
+  if (!entered || runtime.answeredSentAt > entered.at) return undefined;
+  return held.find((track) => track.runId === entered.runId && track.endedAt === undefined && !track.traceCame);
+}
+
+/**
+ * Whether a run that was in flight when its runtime was killed for a busy loop goes again: it was not
+ * blamed, so it never started (it was sent after the loop had the thread), or the loop was another
+ * run's, entered after it (`enteredLast`).
+ */
+function goesAgain(track: Track, runtime: SandboxRuntime): boolean {
+  return runtime.failure === "cpu" && track.kind === "execute" && !track.blamed && track.resent < MAX_RESENDS;
 }
 
 function runIdOf(headers: IncomingHttpHeaders): string | undefined {

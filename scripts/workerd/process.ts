@@ -55,6 +55,15 @@ export class WorkerdProcess {
   failedAt: number | undefined;
   inflight = 0;
   lastHealthyAt = Date.now();
+  /**
+   * The run that entered its program last, by the runner's marker (src/sandbox/runner-source.ts),
+   * and when its line arrived. workerd writes a console line at once, on the thread that runs the
+   * program: a program that busy-loops as it is entered has printed this already, and nothing after.
+   * Only runs of traced isolates print one.
+   */
+  lastEntered: { readonly runId: string; readonly at: number } | undefined;
+  /** The latest send time of anything the runtime answered (a health check, a run): it was free after then. */
+  answeredSentAt = 0;
   private readonly child: ChildProcess;
   private stderr = "";
   readonly port: number;
@@ -90,10 +99,17 @@ export class WorkerdProcess {
         )
       : spawn(options.binary, args, spawnOptions);
     // Programs' console output is worth seeing in the terminal; the runner's run-id markers are not.
+    // They say which run entered its program last (see `lastEntered`). A line may arrive in two chunks.
+    let partial = "";
     this.child.stdout?.on("data", (chunk: Buffer) => {
-      const lines = chunk.toString().split("\n");
-      const shown = lines.filter((line) => !line.startsWith(RUN_MARKER)).join("\n");
-      if (shown.trim() !== "") process.stdout.write(shown.endsWith("\n") ? shown : `${shown}\n`);
+      const lines = (partial + chunk.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      const shown: string[] = [];
+      for (const line of lines) {
+        if (!line.startsWith(RUN_MARKER)) shown.push(line);
+        else this.lastEntered = { runId: line.slice(RUN_MARKER.length).trim(), at: Date.now() };
+      }
+      if (shown.some((line) => line.trim() !== "")) process.stdout.write(`${shown.join("\n")}\n`);
     });
     this.child.stderr?.on("data", (chunk: Buffer) => {
       // The last line of the previous chunk too: a message may arrive in two.
@@ -150,8 +166,14 @@ export class WorkerdProcess {
     this.lastHealthyAt = Math.max(this.lastHealthyAt, at);
   }
 
+  /** The runtime answered something sent to it at `sentAt`. */
+  answeredAfter(sentAt: number): void {
+    this.answeredSentAt = Math.max(this.answeredSentAt, sentAt);
+  }
+
   /** Resolves true when the runtime answers its health check within timeoutMs. */
   probe(timeoutMs: number): Promise<boolean> {
+    const sentAt = Date.now();
     return new Promise((resolve) => {
       const request = get(
         {
@@ -165,7 +187,10 @@ export class WorkerdProcess {
         (response) => {
           response.resume();
           const ok = response.statusCode === 200;
-          if (ok) this.lastHealthyAt = Date.now();
+          if (ok) {
+            this.lastHealthyAt = Date.now();
+            this.answeredAfter(sentAt);
+          }
           resolve(ok);
         },
       );

@@ -141,6 +141,32 @@ describe("lanes of sandbox runtimes on the README's dev line", () => {
     ]);
   });
 
+  it("answers the runs waiting in probation when another's busy loop took it, and convicts the loop alone", async () => {
+    const waiter = await submit(`export default { async fetch(req) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      return new Response("waited " + new URL(req.url).searchParams.get("q"));
+    } }`);
+    const busy = await submit("export default { fetch() { while (true) {} } }");
+    // These runs have started (each awaits its timer) when the loop takes the runtime's thread: without
+    // telling which run entered last, all five were blamed, and the four waiters failed with its limit.
+    const waiting = Array.from({ length: 4 }, (_, n) => call(`${waiter}?q=${n}`));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expectLimit(await call(busy), "cpuMs");
+    expect((await Promise.all(waiting)).map((answer) => `${answer.status} ${answer.text}`)).toEqual([
+      "200 waited 0",
+      "200 waited 1",
+      "200 waited 2",
+      "200 waited 3",
+    ]);
+    // The loop alone was to blame: convicted at once, its next run wedges quarantine, not probation
+    // (and the waiter, not blamed, stays where it was).
+    const probation = lane("probation");
+    expectLimit(await call(busy), "cpuMs");
+    expect(lane("probation")).toEqual(probation);
+    expect(lane("quarantine").length).toBeGreaterThan(0);
+    expect((await call(`${waiter}?q=again`)).text).toBe("waited again");
+  });
+
   it("keeps a trusted program's concurrent runs whole while an allocation bomb exhausts the probation lane", async () => {
     const trusted = await trustedProgram();
     const bomb = await submit(`export default { async fetch() {
