@@ -34,6 +34,17 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
 
+/** An error answer's code (and limit), as " limit_exceeded/cpuMs": which failure it was, in the table. */
+function errorOf(text: string): string {
+  try {
+    const { error } = JSON.parse(text) as { error?: { code?: unknown; limit?: unknown } };
+    if (typeof error?.code !== "string") return "";
+    return ` ${error.code}${typeof error.limit === "string" ? `/${error.limit}` : ""}`;
+  } catch {
+    return "";
+  }
+}
+
 /** Runs `work` over `items` with at most `limit` in flight. */
 async function pooled<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = [];
@@ -141,8 +152,7 @@ export async function mixedLoad(
             headers: { cookie },
             signal: AbortSignal.timeout(30_000),
           });
-          await response.arrayBuffer();
-          status = String(response.status);
+          status = `${response.status}${errorOf(await response.text())}`;
         } catch {
           // no answer at all: counted as "error"
         }
