@@ -59,7 +59,7 @@ export class WorkerdProcess {
    * The run that entered its program last, by the runner's marker (src/sandbox/runner-source.ts),
    * and when its line arrived. workerd writes a console line at once, on the thread that runs the
    * program: a program that busy-loops as it is entered has printed this already, and nothing after.
-   * Only runs of traced isolates print one.
+   * Every run in a sandbox runtime prints one: the runtime tails every run, traced or not.
    */
   lastEntered: { readonly runId: string; readonly at: number } | undefined;
   /** The latest send time of anything the runtime answered (a health check, a run): it was free after then. */
