@@ -176,6 +176,21 @@ export class ProgramRecords {
       if (answered) record.banned = limit;
       return `program ${short(only)} ${again ? "in quarantine already" : "convicted: quarantine"}${answered ? ", and refused from now on (it ran away after answering)" : ""}`;
     }
+    return `${hashes.length} suspects (${hashes.map(short).join(", ")}) back to probation${this.#strike(hashes, limit)}`;
+  }
+
+  /**
+   * Programs whose runs had entered and were waiting (a timer, a fetch) when another run's loop ended
+   * their runtime: sent again, not failed, but each gets a strike. A program that loops after an await
+   * while another run enters is blamed on that run; its own strikes convict it at STRIKES_TO_CONVICT.
+   */
+  strikeBeside(hashes: readonly string[], limit: Limit): string {
+    const unique = [...new Set(hashes)];
+    if (unique.length === 0) return "";
+    return `; ${unique.length} waiting beside it struck (${unique.map(short).join(", ")})${this.#strike(unique, limit)}`;
+  }
+
+  #strike(hashes: readonly string[], limit: Limit): string {
     const convicted: string[] = [];
     for (const hash of hashes) {
       const record = this.#use(hash);
@@ -186,7 +201,7 @@ export class ProgramRecords {
         convicted.push(short(hash));
       }
     }
-    return `${hashes.length} suspects (${hashes.map(short).join(", ")}) back to probation${convicted.length ? `; convicted at ${STRIKES_TO_CONVICT} strikes: ${convicted.join(", ")}` : ""}`;
+    return convicted.length ? `; convicted at ${STRIKES_TO_CONVICT} strikes: ${convicted.join(", ")}` : "";
   }
 
   /** The program's record, made if new, and moved to the most recently used end. */

@@ -295,12 +295,15 @@ export class Supervisor {
       const loop = failure === "cpu" ? enteredLast(held, runtime) : undefined;
       const suspects = loop ? [loop] : suspectsOf(held, failure, runtime.lastHealthyAt);
       for (const track of suspects) track.blamed = true;
-      const verdict = this.records.blame(
+      let verdict = this.records.blame(
         suspects.map((track) => ({ hash: track.hash, answered: track.endedAt !== undefined })),
         failure,
       );
+      // The runs that had entered and were waiting beside the loop go again, with a strike each.
+      const beside = loop ? held.filter((track) => waitedBeside(track, loop, runtime)).map((track) => track.hash) : [];
+      verdict += this.records.strikeBeside(beside, failure);
       log(`${lane.name}: runtime (pid ${runtime.pid}) ended (${failure}): ${verdict}`);
-      for (const hash of new Set(suspects.map((track) => track.hash))) this.reroute(hash);
+      for (const hash of new Set([...suspects.map((track) => track.hash), ...beside])) this.reroute(hash);
     }
     // The runs that had answered will send no trace now: the app learns how each ended (unless the
     // whole line is stopping, the app with it).
@@ -768,6 +771,16 @@ function enteredLast(held: readonly Track[], runtime: SandboxRuntime): Track | u
   const entered = runtime.lastEntered;
   if (!entered || runtime.answeredSentAt > entered.at) return undefined;
   return held.find((track) => track.runId === entered.runId && track.endedAt === undefined && !track.traceCame);
+}
+
+/** A run of another program than the loop's that had entered its program and was still in flight. */
+function waitedBeside(track: Track, loop: Track, runtime: SandboxRuntime): boolean {
+  return (
+    track.hash !== loop.hash &&
+    track.endedAt === undefined &&
+    track.runId !== undefined &&
+    runtime.hasEntered(track.runId)
+  );
 }
 
 /**

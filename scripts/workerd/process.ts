@@ -16,6 +16,9 @@ const ALLOCATION_FAILED = /tcmalloc\b.*\b(failed|out of memory)/i;
 /** How a workerd that died for memory says so: V8's fatal "heap limit" / "out of memory", or the above. */
 const DIED_OF_MEMORY = /heap limit|out of memory|tcmalloc\b.*\bfailed/i;
 
+/** Run ids remembered per runtime as having entered their program: far more than can be in flight at once. */
+const ENTERED_KEPT = 10_000;
+
 export interface WorkerdOptions {
   /** The workerd binary, as the workerd package ships it. */
   readonly binary: string;
@@ -62,6 +65,12 @@ export class WorkerdProcess {
    * Every run in a sandbox runtime prints one: the runtime tails every run, traced or not.
    */
   lastEntered: { readonly runId: string; readonly at: number } | undefined;
+  /**
+   * The run ids whose markers arrived, the most recent ENTERED_KEPT. Each run prints its marker once, so
+   * a second one with the same id is a program's own line (a program can print anything, the id of a
+   * run of its caller's still streaming, say): it is not taken for an entry.
+   */
+  readonly #entered = new Set<string>();
   /** The latest send time of anything the runtime answered (a health check, a run): it was free after then. */
   answeredSentAt = 0;
   private readonly child: ChildProcess;
@@ -107,7 +116,7 @@ export class WorkerdProcess {
       const shown: string[] = [];
       for (const line of lines) {
         if (!line.startsWith(RUN_MARKER)) shown.push(line);
-        else this.lastEntered = { runId: line.slice(RUN_MARKER.length).trim(), at: Date.now() };
+        else this.#enter(line.slice(RUN_MARKER.length).trim());
       }
       if (shown.some((line) => line.trim() !== "")) process.stdout.write(`${shown.join("\n")}\n`);
     });
@@ -164,6 +173,18 @@ export class WorkerdProcess {
    */
   heard(at = Date.now()): void {
     this.lastHealthyAt = Math.max(this.lastHealthyAt, at);
+  }
+
+  /** Whether the run's marker arrived: it entered its program. */
+  hasEntered(runId: string): boolean {
+    return this.#entered.has(runId);
+  }
+
+  #enter(runId: string): void {
+    if (this.#entered.has(runId)) return;
+    this.#entered.add(runId);
+    if (this.#entered.size > ENTERED_KEPT) this.#entered.delete(this.#entered.values().next().value ?? "");
+    this.lastEntered = { runId, at: Date.now() };
   }
 
   /** The runtime answered something sent to it at `sentAt`. */

@@ -116,6 +116,16 @@ describe("the sandbox lanes' policy", () => {
     expect(records.route("a")).toMatchObject({ lane: "quarantine", banned: undefined });
   });
 
+  it(`strikes a program waiting beside another's loop, and convicts it at ${STRIKES_TO_CONVICT} strikes (a loop after an await frames whoever entered next)`, () => {
+    const records = new ProgramRecords();
+    runs(records, "waiter", PROMOTE_AFTER_RUNS, FAST);
+    expect(records.strikeBeside([], "cpu")).toBe("");
+    expect(records.strikeBeside(["waiter", "waiter"], "cpu")).toMatch(/1 waiting beside it struck/);
+    expect(records.route("waiter").lane).toBe("probation");
+    for (let strike = 1; strike < STRIKES_TO_CONVICT; strike++) records.strikeBeside(["waiter"], "cpu");
+    expect(records.route("waiter")).toMatchObject({ lane: "quarantine", banned: undefined });
+  });
+
   it("remembers at most its bound of programs, forgetting the one run least recently", () => {
     const records = new ProgramRecords(3);
     for (const hash of ["a", "b", "c"]) runs(records, hash, PROMOTE_AFTER_RUNS, FAST);

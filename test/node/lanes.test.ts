@@ -168,6 +168,33 @@ describe("lanes of sandbox runtimes on the README's dev line", () => {
     expect((await call(`${waiter}?q=again`)).text).toBe("waited again");
   });
 
+  it("convicts a busy loop that prints another run's marker, not the run it names", async () => {
+    const streamer = await submit(`export default { fetch() {
+      const { readable, writable } = new TransformStream();
+      const writer = writable.getWriter();
+      writer.write(new TextEncoder().encode("streaming"));
+      setTimeout(() => writer.close(), 4000);
+      return new Response(readable);
+    } }`);
+    // It prints the runner's marker line with the id it is given, then loops: a frame-up.
+    const framer = await submit(`export default { fetch(req) {
+      console.debug("\\u2063promptlog-run", new URL(req.url).searchParams.get("id"));
+      while (true) {}
+    } }`);
+    // A run in flight whose id its caller already knows: a streaming answer's x-run-id.
+    const streaming = await fetch(`${server.origin}${streamer}`, {
+      headers: { cookie: server.cookie },
+      signal: AbortSignal.timeout(NEVER_HANG_MS),
+    });
+    const runId = streaming.headers.get("x-run-id");
+    expect(runId).toMatch(/^[\w-]{8,}$/);
+    expectLimit(await call(`${framer}?id=${runId}`), "cpuMs");
+    await streaming.text().catch(() => "");
+    const short = (url: string) => url.slice("/run/".length, "/run/".length + 12);
+    expect(server.output()).toContain(`program ${short(framer)} convicted: quarantine`);
+    expect(server.output()).not.toContain(`program ${short(streamer)} convicted`);
+  });
+
   it("keeps a trusted program's concurrent runs whole while an allocation bomb exhausts the probation lane", async () => {
     const trusted = await trustedProgram();
     const bomb = await submit(`export default { async fetch() {

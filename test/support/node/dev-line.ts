@@ -17,6 +17,8 @@ export interface SuiteServer {
   readonly cookie: string;
   /** The dev line's processes now (its process group), with their command lines. */
   processes(): { pid: number; args: string }[];
+  /** What the dev line has printed so far (the supervisor's log among it). */
+  output(): string;
   /**
    * A request as the suite's visitor, read whole; it fails past `timeoutMs`, since a hang is what the
    * runaway tests look for.
@@ -47,6 +49,9 @@ export function devLineForSuite(env?: Record<string, string>): SuiteServer {
     },
     get cookie() {
       return cookie;
+    },
+    output() {
+      return line.ifStarted()?.output() ?? "";
     },
     processes() {
       const pid = line.ifStarted()?.process.pid;
