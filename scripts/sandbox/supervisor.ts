@@ -501,10 +501,7 @@ export class Supervisor {
             cut = true;
             reply.destroy();
           });
-          reply.once("end", () => {
-            runtime.heard();
-            runtime.answeredAfter(started);
-          });
+          reply.once("end", () => runtime.heard(started));
           reply.once("close", () => {
             done();
             // An answer that broke off because its runtime went away is not an end: the run was in flight.
@@ -543,7 +540,7 @@ export class Supervisor {
   private async resend(
     request: IncomingMessage,
     response: ServerResponse,
-    first: Pick<Track, "hash" | "runId" | "kind"> & { readonly resent?: number },
+    first: Pick<Track, "hash" | "runId" | "kind" | "resent">,
     envelope: Buffer,
   ) {
     const route = this.records.route(first.hash);
@@ -558,7 +555,7 @@ export class Supervisor {
       );
     }
     const track = this.track(first.hash, first.kind, runtime);
-    track.resent = (first.resent ?? 0) + 1;
+    track.resent = first.resent + 1;
     this.identify(track, first.runId);
     this.proxy(request, response, runtime, track, envelope);
   }
@@ -639,10 +636,7 @@ export class Supervisor {
     this.uncount(track);
     const healthy = track.runtime.alive && !track.runtime.failure;
     // Its answer is a sign of life, as a health check's is: long runs back to back keep those waiting.
-    if (healthy) {
-      track.runtime.heard(Math.min(Date.now(), report.at));
-      track.runtime.answeredAfter(track.startedAt);
-    }
+    if (healthy) track.runtime.heard(track.startedAt, Math.min(Date.now(), report.at));
     this.answered(track, healthy, Math.max(0, Number(report.wallMs) || 0));
     if (track.traceCame) this.finish(track);
   }
@@ -680,7 +674,7 @@ export class Supervisor {
     if (runtime?.alive && !runtime.failure) return answer(response, failureError("crash", runtime));
     if (this.stopping) return answer(response, failureError("stopped", runtime));
     if (first?.blamed) return answer(response, failureError(runtime?.failure ?? "crash", runtime));
-    return this.resend(request, response, { hash, runId, kind }, envelope);
+    return this.resend(request, response, { hash, runId, kind, resent: 0 }, envelope);
   }
 
   /**

@@ -169,10 +169,12 @@ export class WorkerdProcess {
   /**
    * The runtime answered something (a run's answer arrived) at `at`: its thread was free then, as
    * when it answers a health check. Several long runs back to back can keep a health check waiting for longer
-   * than any one of them runs, while their answers show the runtime is not stuck.
+   * than any one of them runs, while their answers show the runtime is not stuck. `sentAt`, when known:
+   * what it answered was sent then, so it was free after then (`answeredSentAt`).
    */
-  heard(at = Date.now()): void {
+  heard(sentAt?: number, at = Date.now()): void {
     this.lastHealthyAt = Math.max(this.lastHealthyAt, at);
+    if (sentAt !== undefined) this.answeredSentAt = Math.max(this.answeredSentAt, sentAt);
   }
 
   /** Whether the run's marker arrived: it entered its program. */
@@ -185,11 +187,6 @@ export class WorkerdProcess {
     this.#entered.add(runId);
     if (this.#entered.size > ENTERED_KEPT) this.#entered.delete(this.#entered.values().next().value ?? "");
     this.lastEntered = { runId, at: Date.now() };
-  }
-
-  /** The runtime answered something sent to it at `sentAt`. */
-  answeredAfter(sentAt: number): void {
-    this.answeredSentAt = Math.max(this.answeredSentAt, sentAt);
   }
 
   /** Resolves true when the runtime answers its health check within timeoutMs. */
@@ -208,10 +205,7 @@ export class WorkerdProcess {
         (response) => {
           response.resume();
           const ok = response.statusCode === 200;
-          if (ok) {
-            this.lastHealthyAt = Date.now();
-            this.answeredAfter(sentAt);
-          }
+          if (ok) this.heard(sentAt);
           resolve(ok);
         },
       );
