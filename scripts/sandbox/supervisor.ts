@@ -101,7 +101,7 @@ interface Track {
   traceCame: boolean;
 }
 
-/** Whether the run's program has network (src/local/envelope.ts: its first part, "meta", is JSON). */
+/** Whether the run's program has network (src/local/envelope.ts: its body starts with the run's meta, JSON). */
 const NETWORK = /"network":true/;
 /** How much of a run's body is read for that: the meta part comes first. */
 const SNIFF_BYTES = 64 * 1024;

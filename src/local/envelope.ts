@@ -4,9 +4,13 @@ import { Hash, Mode } from "../base/schemas";
 import type { Run } from "../sandbox/execute";
 
 /**
- * How the main worker hands a run to the local sandbox runtime (./sandbox-host): multipart form
- * data with the run's metadata as JSON, the program's code, and the body the program should see.
+ * How the main worker hands a run to the local sandbox runtime (./sandbox-host): one body of parts
+ * laid end to end (the run's metadata as JSON, the program's code, what was compiled from it, the
+ * export called, then the body the program should see), their byte lengths in PARTS_HEADER. It replaced
+ * multipart form data, whose encoding and parsing cost a run more than this does (BENCHMARKS.md).
  */
+export const PARTS_HEADER = "x-promptlog-parts";
+
 const RunMeta = Schema.Struct({
   hash: Hash,
   runId: Schema.String,
@@ -21,7 +25,7 @@ const RunMeta = Schema.Struct({
 /**
  * A call of one of the program's exports (src/sandbox/execute.ts ProgramCall). It is a part of its own,
  * after the meta: the supervisor reads whether the program has network from the first bytes of the
- * meta part, and the arguments (up to 1 MiB) must never push it out of reach or be mistaken for it.
+ * body (the meta), and the arguments (up to 1 MiB) must never push it out of reach or be mistaken for it.
  */
 const CallMeta = Schema.Struct({ name: Schema.String, args: Schema.String });
 
@@ -32,8 +36,19 @@ const CompiledMeta = Schema.Struct({
   sourceMap: Schema.optional(Schema.String),
 });
 
-export async function encodeRun(run: Run): Promise<FormData> {
-  const form = new FormData();
+/** The parts before the program's body, in their order. */
+const PARTS = ["meta", "code", "compiled", "call"] as const;
+const PART_LENGTHS = /^\d{1,10}(,\d{1,10}){3}$/;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+export interface Envelope {
+  readonly headers: Record<typeof PARTS_HEADER, string>;
+  readonly body: Uint8Array;
+}
+
+export async function encodeRun(run: Run): Promise<Envelope> {
   const meta: typeof RunMeta.Type = {
     hash: run.hash,
     runId: run.runId,
@@ -44,42 +59,62 @@ export async function encodeRun(run: Run): Promise<FormData> {
     method: run.request.method === "POST" ? "POST" : "GET",
     contentType: run.request.headers.get("content-type") ?? undefined,
   };
-  form.set("meta", JSON.stringify(meta));
-  form.set("code", run.program.code);
-  if (run.program.compiled) form.set("compiled", JSON.stringify(run.program.compiled));
-  if (run.call) form.set("call", JSON.stringify(run.call));
-  if (meta.method === "POST") form.set("body", new Blob([await run.request.arrayBuffer()]));
-  return form;
+  const parts = [
+    encoder.encode(JSON.stringify(meta)),
+    encoder.encode(run.program.code),
+    run.program.compiled ? encoder.encode(JSON.stringify(run.program.compiled)) : new Uint8Array(),
+    run.call ? encoder.encode(JSON.stringify(run.call)) : new Uint8Array(),
+    meta.method === "POST" ? new Uint8Array(await run.request.arrayBuffer()) : new Uint8Array(),
+  ];
+  const body = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    body.set(part, at);
+    at += part.byteLength;
+  }
+  const lengths = parts.slice(0, PARTS.length).map((part) => part.byteLength);
+  return { headers: { [PARTS_HEADER]: lengths.join(",") }, body };
 }
 
 export async function decodeRun(request: Request): Promise<Run> {
-  const form = await request.formData();
-  const code = form.get("code");
-  const rawMeta = form.get("meta");
-  if (typeof code !== "string" || typeof rawMeta !== "string") throw new Error("malformed sandbox run");
-  const meta = decodeOrFail(RunMeta, JSON.parse(rawMeta), "internal_error", "sandbox run");
-  const body = form.get("body");
-  const rawCompiled = form.get("compiled");
+  const lengths = request.headers.get(PARTS_HEADER);
+  if (lengths === null || !PART_LENGTHS.test(lengths)) throw new Error("malformed sandbox run");
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  const text: Partial<Record<(typeof PARTS)[number], string>> = {};
+  let at = 0;
+  lengths.split(",").forEach((length, index) => {
+    const end = at + Number(length);
+    if (end > bytes.byteLength) throw new Error("malformed sandbox run");
+    const name = PARTS[index];
+    if (name && end > at) text[name] = decoder.decode(bytes.subarray(at, end));
+    at = end;
+  });
+  if (text.meta === undefined) throw new Error("malformed sandbox run");
+  const meta = decodeOrFail(RunMeta, JSON.parse(text.meta), "internal_error", "sandbox run");
   const compiled =
-    typeof rawCompiled === "string"
-      ? decodeOrFail(CompiledMeta, JSON.parse(rawCompiled), "internal_error", "sandbox run")
-      : undefined;
-  const rawCall = form.get("call");
+    text.compiled === undefined
+      ? undefined
+      : decodeOrFail(CompiledMeta, JSON.parse(text.compiled), "internal_error", "sandbox run");
   const call =
-    typeof rawCall === "string"
-      ? decodeOrFail(CallMeta, JSON.parse(rawCall), "internal_error", "sandbox call")
-      : undefined;
+    text.call === undefined
+      ? undefined
+      : decodeOrFail(CallMeta, JSON.parse(text.call), "internal_error", "sandbox call");
   const headers = new Headers();
   if (meta.contentType) headers.set("content-type", meta.contentType);
   return {
     hash: meta.hash,
     runId: meta.runId,
-    program: { mode: meta.mode, code, ...(meta.network ? { network: true } : {}), ...(compiled ? { compiled } : {}) },
+    program: {
+      mode: meta.mode,
+      code: text.code ?? "",
+      ...(meta.network ? { network: true } : {}),
+      ...(compiled ? { compiled } : {}),
+    },
     limits: meta.limits,
     request: new Request(meta.url, {
       method: meta.method,
       headers,
-      body: meta.method === "POST" && body instanceof Blob ? body : null,
+      body: meta.method === "POST" ? bytes.slice(at) : null,
     }),
     ...(call ? { call } : {}),
   };

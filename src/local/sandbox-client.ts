@@ -8,7 +8,7 @@ import type { KeepAlive, RunTrace, Sandbox } from "../sandbox/sandbox";
 import { traceHandoff } from "../sandbox/telemetry/trace-handoff";
 import { isUntraced } from "../sandbox/telemetry/trace-sink";
 import { type DirectRoute, directRoutes } from "./direct-routes";
-import { encodeRun } from "./envelope";
+import { type Envelope, encodeRun } from "./envelope";
 import { localVars } from "./local-vars";
 import {
   EXECUTE_PATH,
@@ -63,9 +63,9 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
     path: typeof EXECUTE_PATH | typeof PREPARE_PATH,
     direct: DirectRoute,
     { hash, runId, answered, waitUntil }: { hash: string; runId: string; answered: Promise<unknown> } & KeepAlive,
-    body: FormData,
+    { headers: parts, body }: Envelope,
   ): Promise<{ answer: Response; straight: boolean }> => {
-    const headers = { [PROGRAM_HEADER]: hash, [RUN_HEADER]: runId };
+    const headers = { ...parts, [PROGRAM_HEADER]: hash, [RUN_HEADER]: runId };
     const sentAt = Date.now();
     const report = (what: RunReport) => waitUntil(reportRun(SANDBOX_URL, INTERNAL_SECRET, what).catch(() => undefined));
     report({
@@ -116,7 +116,7 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
 
     async prepare(hash, program, keepAlive) {
       if (program.network) return { loaded: false, error: null };
-      const body = await encodeRun({
+      const envelope = await encodeRun({
         hash,
         program,
         limits,
@@ -127,13 +127,17 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
       // The supervisor follows a load by an id of its own: every load's run id is PREPARE_RUN.
       const load = { hash, runId: `${PREPARE_RUN}-${crypto.randomUUID()}`, answered: Promise.resolve() };
       const sent =
-        direct && keepAlive ? await sendDirect(PREPARE_PATH, direct, { ...load, ...keepAlive }, body) : undefined;
+        direct && keepAlive ? await sendDirect(PREPARE_PATH, direct, { ...load, ...keepAlive }, envelope) : undefined;
       const answer =
         sent?.answer ??
         (await call(PREPARE_PATH, {
           method: "POST",
-          body,
-          headers: { [PROGRAM_HEADER]: hash, ...(directRoutes.known ? {} : { [WANT_LANES_HEADER]: "1" }) },
+          body: envelope.body,
+          headers: {
+            ...envelope.headers,
+            [PROGRAM_HEADER]: hash,
+            ...(directRoutes.known ? {} : { [WANT_LANES_HEADER]: "1" }),
+          },
         }));
       // The runtime loads only a budget of programs ahead; past it, the first run loads the program.
       if (answer.ok) return answer.headers.get(WARM_HEADER) === "1" ? { loaded: true } : { loaded: false, error: null };
@@ -142,19 +146,19 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
 
     async run(run) {
       if (!isUntraced(run.runId)) traceHandoff.expect(run.runId);
-      const body = await encodeRun({ ...run, limits });
-      const ids = { [PROGRAM_HEADER]: run.hash, [RUN_HEADER]: run.runId };
+      const envelope = await encodeRun({ ...run, limits });
+      const ids = { ...envelope.headers, [PROGRAM_HEADER]: run.hash, [RUN_HEADER]: run.runId };
       const { lifetime } = run;
       const direct = lifetime ? directRoutes.to(run.hash) : undefined;
       const sent =
-        direct && lifetime ? await sendDirect(EXECUTE_PATH, direct, { ...run, ...lifetime }, body) : undefined;
+        direct && lifetime ? await sendDirect(EXECUTE_PATH, direct, { ...run, ...lifetime }, envelope) : undefined;
       const verdict = sent?.straight && direct ? () => call(`${VERDICT_PATH}${direct.port}`) : undefined;
       // No table yet, the lane has no runtime, or the supervisor keeps the program's runs: through it.
       const answer =
         sent?.answer ??
         (await call(EXECUTE_PATH, {
           method: "POST",
-          body,
+          body: envelope.body,
           headers: { ...ids, ...(directRoutes.known ? {} : { [WANT_LANES_HEADER]: "1" }) },
         }));
       const outcome = answer.headers.get(OUTCOME_HEADER);
