@@ -29,7 +29,10 @@ export interface ProgramRecord {
   judgedAt: number;
   /** Its runs take long: it runs in the heavy lane. */
   heavy: boolean;
-  /** Times it was one of several suspects of a runtime's end. */
+  /**
+   * Times it was one of several suspects of a runtime's end (a share of one when it waited beside a
+   * named loop with other programs: `strikeBeside`).
+   */
   strikes: number;
   /** It ended a runtime (the only suspect, or STRIKES_TO_CONVICT times one of several): quarantine. */
   convicted: Limit | undefined;
@@ -181,22 +184,27 @@ export class ProgramRecords {
 
   /**
    * Programs whose runs had entered and were waiting (a timer, a fetch) when another run's loop ended
-   * their runtime: sent again, not failed, but each gets a strike. A program that loops after an await
-   * while another run enters is blamed on that run; its own strikes convict it at STRIKES_TO_CONVICT.
+   * their runtime: sent again, not failed, but struck. A program that loops after an await while
+   * another run enters is blamed on that run; its own strikes convict it at STRIKES_TO_CONVICT. At most
+   * one of them can be that loop, so they share one strike: in a busy lane dozens of runs have entered
+   * and are not answered yet when a loop takes its thread, and a full strike each convicted programs
+   * that only stood by (the bench's mixed load, 2026-11-24). A lone waiter still gets all of it.
    */
   strikeBeside(hashes: readonly string[], limit: Limit): string {
     const unique = [...new Set(hashes)];
     if (unique.length === 0) return "";
-    return `; ${unique.length} waiting beside it struck (${unique.map(short).join(", ")})${this.#strike(unique, limit)}`;
+    const share = unique.length === 1 ? "" : ` 1/${unique.length} of a strike each`;
+    return `; ${unique.length} waiting beside it struck${share} (${unique.map(short).join(", ")})${this.#strike(unique, limit, 1 / unique.length)}`;
   }
 
-  #strike(hashes: readonly string[], limit: Limit): string {
+  #strike(hashes: readonly string[], limit: Limit, weight = 1): string {
     const convicted: string[] = [];
     for (const hash of hashes) {
       const record = this.#use(hash);
-      record.strikes++;
+      record.strikes += weight;
       record.cleanRuns = 0;
-      if (record.strikes >= STRIKES_TO_CONVICT && !record.convicted) {
+      // Shares of a strike add up to a little less than a whole one in floating point.
+      if (record.strikes >= STRIKES_TO_CONVICT - 1e-9 && !record.convicted) {
         record.convicted = limit;
         convicted.push(short(hash));
       }

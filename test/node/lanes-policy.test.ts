@@ -126,6 +126,21 @@ describe("the sandbox lanes' policy", () => {
     expect(records.route("waiter")).toMatchObject({ lane: "quarantine", banned: undefined });
   });
 
+  it("shares one strike among the programs waiting beside a loop: a busy lane's bystanders are not convicted", () => {
+    const records = new ProgramRecords();
+    // A lane under load: thirty programs' runs had entered and were not answered yet each time one of
+    // five loops took its thread. At most one of them could be a loop after an await.
+    const bystanders = Array.from({ length: 30 }, (_, n) => `bystander-${n}`);
+    for (let loop = 0; loop < 5; loop++) expect(records.strikeBeside(bystanders, "cpu")).toMatch(/30 waiting beside/);
+    for (const hash of bystanders) expect(records.route(hash).lane).toBe("probation");
+    // Two waiting beside each time: half a strike each, convicted after twice the loops.
+    for (let loop = 0; loop < 2 * STRIKES_TO_CONVICT - 1; loop++) records.strikeBeside(["a", "b"], "cpu");
+    expect(records.route("a").lane).toBe("probation");
+    records.strikeBeside(["a", "b"], "cpu");
+    expect(records.route("a").lane).toBe("quarantine");
+    expect(records.route("b").lane).toBe("quarantine");
+  });
+
   it("remembers at most its bound of programs, forgetting the one run least recently", () => {
     const records = new ProgramRecords(3);
     for (const hash of ["a", "b", "c"]) runs(records, hash, PROMOTE_AFTER_RUNS, FAST);
