@@ -14,13 +14,16 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/** What scripts/dev.ts prints once everything it starts is up and built. */
+const READY_LINE = "Promptlog is ready on http://localhost:";
+
 export function tempStateDir(): string {
   return mkdtempSync(join(tmpdir(), "promptlog-state-"));
 }
 
 /**
  * Starts the playground with the README's dev line, exactly as a user types it, on a free port
- * (PORT) and with its own state folder (PERSIST_TO), and waits until it serves the page.
+ * (PORT) and with its own state folder (PERSIST_TO), and waits until it serves the page and says it is ready.
  */
 export async function startDevServer(options: {
   port?: number;
@@ -62,8 +65,9 @@ export async function startDevServer(options: {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`dev server exited early (${child.exitCode}):\n${output}`);
     try {
+      // Serving, and done starting: the line says it is ready once its own builds are over too.
       const response = await fetch(`${origin}/`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return server;
+      if (response.status === 200 && output.includes(READY_LINE)) return server;
     } catch {
       // not listening yet
     }

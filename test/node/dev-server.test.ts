@@ -1,5 +1,12 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { type DevServer, groupMembers, startDevServer, tempStateDir } from "../../scripts/dev-line/dev-server.ts";
+import { cpuMs } from "../../bench/cpu.ts";
+import {
+  type DevServer,
+  groupMembers,
+  groupProcesses,
+  startDevServer,
+  tempStateDir,
+} from "../../scripts/dev-line/dev-server.ts";
 import { freePort } from "../../scripts/workerd/free-port.ts";
 import type { HistoryAnswer, SubmitAnswer } from "../../src/base/answers.ts";
 
@@ -11,6 +18,24 @@ describe("the README's dev line, over real HTTP", () => {
   let server: DevServer | undefined;
   afterAll(async () => {
     await server?.stop();
+  });
+
+  it("says it is ready only once its own builds are over: nothing builds beside a user's first runs", async () => {
+    const line = await startDevServer({ persistTo: tempStateDir() });
+    try {
+      expect(line.output()).toContain("Promptlog is ready on");
+      // The client's watcher starts with a build of its own (about 1.7 s of CPU here). Before the line
+      // waited for it, it ran for the first seconds after the page answered, beside the first runs.
+      const esbuild = groupProcesses(line.process.pid ?? 0).filter(({ args }) => /esbuild/.test(args));
+      expect(esbuild.length).toBeGreaterThan(0);
+      const before = esbuild.map(({ pid }) => cpuMs(pid));
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const spent = esbuild.reduce((sum, { pid }, index) => sum + cpuMs(pid) - (before[index] ?? 0), 0);
+      // Its polling for edits costs about 10 ms a second.
+      expect(spent).toBeLessThan(300);
+    } finally {
+      await line.stop();
+    }
   });
 
   it("serves the page, submits and runs a program, and keeps it across a restart", async () => {
