@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
+import { dirname } from "node:path";
 import { startDevServer, tempStateDir, visitorCookie } from "../scripts/dev-line/dev-server.ts";
 import { rssMib } from "../scripts/workerd/rss.ts";
 import type { SubmitAnswer } from "../src/base/answers.ts";
@@ -251,7 +252,7 @@ async function projectTarget() {
     // With the first-run programs before them, more would take the runtime near RECYCLE_RSS_MB.
     memoryCap: 40,
   });
-  return { ...targets, origin: server.origin, stop: () => server.stop() };
+  return { ...targets, origin: server.origin, output: server.output, stop: () => server.stop() };
 }
 
 async function productionTarget(app: ProductionApp) {
@@ -308,6 +309,7 @@ function processRss(): number {
 }
 
 const MIXED = tiny ? MIXED_TINY : MIXED_FULL;
+const DEV_LINE_LOG = "test-artifacts/bench/dev-line.log";
 const results: Result[] = [];
 const mixed: [string, MixedLoadResult][] = [];
 const loadAtStart = loadavg()[0] ?? 0;
@@ -319,6 +321,11 @@ results.push(await measure("promptlog (bun dev), API client without cookie", pro
 mixed.push(["promptlog (bun dev), no runaways", await mixedLoad(project.origin, MIXED, { runaway: false })]);
 mixed.push(["promptlog (bun dev)", await mixedLoad(project.origin, MIXED, { runaway: true })]);
 await project.stop();
+// What the supervisor said (each runtime's end, its cause, who was blamed): a failure in the table
+// above is explained there, not guessed at afterwards.
+mkdirSync(dirname(DEV_LINE_LOG), { recursive: true });
+writeFileSync(DEV_LINE_LOG, project.output());
+console.log(`the dev line's output: ${DEV_LINE_LOG}`);
 
 const productionState = ".wrangler/bench-production-state";
 rmSync(productionState, { recursive: true, force: true });
