@@ -299,7 +299,7 @@ export class Supervisor {
         suspects.map((track) => ({ hash: track.hash, answered: track.endedAt !== undefined })),
         failure,
       );
-      // The runs that had entered and were waiting beside the loop go again, with a strike each.
+      // The runs that had entered and were waiting beside the loop go again; their programs share a strike.
       const beside = loop ? held.filter((track) => waitedBeside(track, loop, runtime)).map((track) => track.hash) : [];
       verdict += this.records.strikeBeside(beside, failure);
       log(`${lane.name}: runtime (pid ${runtime.pid}) ended (${failure}): ${verdict}`);

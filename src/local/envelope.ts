@@ -1,4 +1,5 @@
 import { Schema } from "effect";
+import { joinBytes } from "../base/bytes";
 import { decodeOrFail } from "../base/decode";
 import { Hash, Mode } from "../base/schemas";
 import type { Run } from "../sandbox/execute";
@@ -66,14 +67,12 @@ export async function encodeRun(run: Run): Promise<Envelope> {
     run.call ? encoder.encode(JSON.stringify(run.call)) : new Uint8Array(),
     meta.method === "POST" ? new Uint8Array(await run.request.arrayBuffer()) : new Uint8Array(),
   ];
-  const body = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    body.set(part, at);
-    at += part.byteLength;
-  }
-  const lengths = parts.slice(0, PARTS.length).map((part) => part.byteLength);
-  return { headers: { [PARTS_HEADER]: lengths.join(",") }, body };
+  const lengths = parts.map((part) => part.byteLength);
+  const body = joinBytes(
+    parts,
+    lengths.reduce((sum, length) => sum + length, 0),
+  );
+  return { headers: { [PARTS_HEADER]: lengths.slice(0, PARTS.length).join(",") }, body };
 }
 
 export async function decodeRun(request: Request): Promise<Run> {
