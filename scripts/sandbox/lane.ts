@@ -1,4 +1,4 @@
-import { HEALTH_PATH } from "../../src/local/protocol.ts";
+import { FULL_HEADER, HEALTH_PATH } from "../../src/local/protocol.ts";
 import { freePort } from "../workerd/free-port.ts";
 import { type Failure, WorkerdProcess as SandboxRuntime } from "../workerd/process.ts";
 import { LANE_ENV } from "./lane-label.ts";
@@ -128,6 +128,7 @@ export class Lane {
           // Tells the lanes apart in `ps e` and /proc/<pid>/environ (the tests and benchmarks read it).
           env: { ...this.host.env, [LANE_ENV]: this.name },
           healthHeaders: this.host.headers,
+          fullHeader: FULL_HEADER,
           onAllocationFailure: () => this.allocationFailed(runtime),
           ...(this.host.inspectorPort && this.name === "trusted" ? { inspectorPort: this.host.inspectorPort } : {}),
         });
@@ -210,11 +211,14 @@ export class Lane {
       }
       this.probe(runtime);
       const headroomAt = DATA_LIMIT_MB - RECYCLE_HEADROOM_MB;
-      const grown = rss > RECYCLE_RSS_MB || (data > headroomAt && (this.dataWhenReady.get(runtime) ?? 0) < headroomAt);
+      const grown =
+        runtime.full ||
+        rss > RECYCLE_RSS_MB ||
+        (data > headroomAt && (this.dataWhenReady.get(runtime) ?? 0) < headroomAt);
       // One recycle at a time: a runtime due for one while another drains waits for it (MAX_RUNTIMES_PER_LANE).
       if (runtime === serving && grown && !this.starting && this.draining.size === 0) {
         log(
-          `${this.name}: runtime at ${Math.round(rss)} MiB resident, ${Math.round(data)} MiB writable: starting a fresh one, the old one finishes its runs`,
+          `${this.name}: runtime at ${Math.round(rss)} MiB resident, ${Math.round(data)} MiB writable${runtime.full ? ", its isolates' budget full" : ""}: starting a fresh one, the old one finishes its runs`,
         );
         void this.replace().catch((error: Error) => log(error.message));
       }

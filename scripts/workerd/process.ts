@@ -45,6 +45,8 @@ export interface WorkerdOptions {
   readonly inspectorPort?: number;
   /** Sent with every health check: a runtime that answers only its own line wants the line's secret. */
   readonly healthHeaders?: Record<string, string>;
+  /** A health answer with this header at "1" says the process wants replacing (`full`). */
+  readonly fullHeader?: string;
 }
 
 /**
@@ -58,6 +60,8 @@ export class WorkerdProcess {
   failedAt: number | undefined;
   inflight = 0;
   lastHealthyAt = Date.now();
+  /** Its last health answer said it wants replacing (the option `fullHeader`). */
+  full = false;
   /**
    * The run that entered its program last, by the runner's marker (src/sandbox/runner-source.ts),
    * and when its line arrived. workerd writes a console line at once, on the thread that runs the
@@ -79,12 +83,14 @@ export class WorkerdProcess {
   private readonly host: string;
   private readonly healthPath: string;
   private readonly healthHeaders: Record<string, string>;
+  private readonly fullHeader: string | undefined;
 
   constructor(options: WorkerdOptions) {
     this.port = options.port;
     this.host = options.host;
     this.healthPath = options.healthPath;
     this.healthHeaders = options.healthHeaders ?? {};
+    this.fullHeader = options.fullHeader;
     const args = [
       "serve",
       options.configPath,
@@ -206,6 +212,7 @@ export class WorkerdProcess {
           response.resume();
           const ok = response.statusCode === 200;
           if (ok) this.heard(sentAt);
+          if (ok && this.fullHeader) this.full = response.headers[this.fullHeader] === "1";
           resolve(ok);
         },
       );

@@ -10,6 +10,11 @@ export const EXECUTE_PATH = "/execute";
 /** POST: load a program's isolate ahead of its first run (204, or our JSON error). */
 export const PREPARE_PATH = "/prepare";
 export const HEALTH_PATH = "/health";
+/**
+ * "1" on a runtime's health answer: it keeps as many isolates as its memory allows
+ * (./sandbox-host/isolate-budget.ts), and wants to be replaced.
+ */
+export const FULL_HEADER = "x-promptlog-full";
 /** "1" when the program's isolate had run it before, "0" when it was new. */
 export const WARM_HEADER = "x-promptlog-warm";
 /**

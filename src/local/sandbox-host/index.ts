@@ -2,13 +2,14 @@ import { ApiError, errorResponse } from "../../base/errors";
 import { capabilitiesOf } from "../../sandbox/capabilities/capabilities-of";
 import { egressGatewayEntrypoint } from "../../sandbox/capabilities/egress-gateway";
 import { StoreQuotaError, storeEntrypoint } from "../../sandbox/capabilities/store-api";
-import { execute, type IsolateReuse, ProgramError, prepare } from "../../sandbox/execute";
+import { execute, ProgramError, prepare } from "../../sandbox/execute";
 import { runTailEntrypoint } from "../../sandbox/telemetry/run-tail";
 import { isolateId } from "../../sandbox/worker-code";
 import { decodeRun } from "../envelope";
 import { hasInternalSecret } from "../internal-secret";
 import {
   EXECUTE_PATH,
+  FULL_HEADER,
   HEALTH_PATH,
   INTERNAL_SECRET_HEADER,
   OUTCOME_HEADER,
@@ -16,6 +17,7 @@ import {
   STORE_PATH,
   WARM_HEADER,
 } from "../protocol";
+import { IsolateBudget, releasedWithBody } from "./isolate-budget";
 import { traceBox } from "./trace-box";
 
 /**
@@ -60,29 +62,17 @@ export class StoreAccess extends storeEntrypoint<HostEnv>((env, { hash, runId })
   },
 })) {}
 
-// Locally, LOADER.get isolates are never evicted. A program not loaded ahead (below) therefore gets a
-// fresh isolate on its first run, freed afterwards, and a cached one that stays warm only when run
-// again. The supervisor recycles the runtime as memory grows.
-const MAX_REMEMBERED = 100_000;
-const seen = new Set<string>();
+// Locally, LOADER.get isolates are never evicted: the budget bounds how many this runtime keeps and
+// builds at once (./isolate-budget.ts), and the supervisor replaces it once it is full or its memory grows.
+const budget = new IsolateBudget();
 
 // A submit loads its program's isolate ahead of the first run, while fewer than this many programs
-// loaded ahead wait for a run here: every isolate loaded stays until the runtime is replaced, and a
-// flood of submits nobody runs must not fill it. Past the budget a submit loads nothing ahead (even a
-// throwaway check leaves the runtime's memory higher), and the program's first run gets a throwaway
-// isolate. A program that is run leaves the count: its isolate is what its runs use. Programs that are
-// run do fill the runtime, which the supervisor then replaces (their lane is probation, which a
-// program leaves after three clean runs: this cools only programs run fewer times).
+// loaded ahead wait for a run here: a flood of submits nobody runs must not fill the budget. Past it a
+// submit loads nothing ahead (even a throwaway check leaves the runtime's memory higher), and the
+// program's first run gets a throwaway isolate. A program that is run leaves the count: its isolate is
+// what its runs use.
 const PREPARE_BUDGET = 30;
 const unrun = new Set<string>();
-
-function reuseFor(id: string): IsolateReuse {
-  unrun.delete(id);
-  if (seen.has(id)) return "cached";
-  if (seen.size >= MAX_REMEMBERED) seen.clear();
-  seen.add(id);
-  return "fresh";
-}
 
 function answer(response: Response, outcome: "ok" | "error", warm?: boolean): Response {
   const headers = new Headers(response.headers);
@@ -96,30 +86,37 @@ export default {
     // Every local process can reach this port: only the dev line's own supervisor is answered.
     if (!hasInternalSecret(env.INTERNAL_SECRET, request)) return new Response("forbidden", { status: 403 });
     const { pathname } = new URL(request.url);
-    if (pathname === HEALTH_PATH) return new Response("ok");
+    // A full runtime asks to be replaced on its health check: new programs get throwaway isolates here.
+    if (pathname === HEALTH_PATH) return new Response("ok", budget.full ? { headers: { [FULL_HEADER]: "1" } } : {});
     const known = pathname === EXECUTE_PATH || pathname === PREPARE_PATH;
     if (!known || request.method !== "POST") return new Response("not found", { status: 404 });
+    let release: (() => void) | undefined;
     try {
       const run = await decodeRun(request);
       // Every run here is watched by the tail, traced or not: its trace is how the supervisor learns
       // that a run (its ctx.waitUntil included) is over, which its lanes need (scripts/sandbox).
       const capabilities = (tailed: boolean) => capabilitiesOf(run.program, run.runId, tailed);
+      const id = isolateId(run.hash, run.limits, true);
       if (pathname === PREPARE_PATH) {
-        const id = isolateId(run.hash, run.limits, true);
-        if (!seen.has(id)) {
-          if (unrun.size >= PREPARE_BUDGET) return answer(new Response(null, { status: 204 }), "ok", false);
+        if (!budget.isKept(id)) {
+          if (unrun.size >= PREPARE_BUDGET || !budget.keepAhead(id))
+            return answer(new Response(null, { status: 204 }), "ok", false);
           unrun.add(id);
-          seen.add(id);
+          release = await budget.building();
         }
         await prepare(env.LOADER, run, { capabilities });
+        release?.();
         return answer(new Response(null, { status: 204 }), "ok", true);
       }
-      const executed = await execute(env.LOADER, run, {
-        reuse: run.program.network ? "fresh" : reuseFor(isolateId(run.hash, run.limits, true)),
-        capabilities,
-      });
-      return answer(executed.response, "ok", executed.warm);
+      unrun.delete(id);
+      // A program with network gets a fresh isolate per run: its gateway names the run.
+      const plan = budget.planRun(id, run.program.network === true);
+      if (plan.builds) release = await budget.building();
+      const executed = await execute(env.LOADER, run, { reuse: plan.reuse, capabilities });
+      const response = release ? releasedWithBody(executed.response, release) : executed.response;
+      return answer(response, "ok", executed.warm);
     } catch (error) {
+      release?.();
       const apiError =
         error instanceof ApiError
           ? error
