@@ -34,3 +34,12 @@ export function cpuSnapshot(pids: readonly (number | undefined)[]): Map<number, 
 export function cpuSince(before: Map<number, number>, pids: readonly (number | undefined)[]): number {
   return [...cpuSnapshot(pids)].reduce((sum, [pid, now]) => sum + Math.max(0, now - (before.get(pid) ?? 0)), 0);
 }
+
+/**
+ * What the processes of `before` that are gone now had used by then. Once reaped, a process's whole
+ * time is its parent's (`cpuMs(parent, true)`): this is the part of it from before, to take off.
+ */
+export function cpuOfGoneBefore(before: Map<number, number>, pids: readonly (number | undefined)[]): number {
+  const alive = new Set(pids);
+  return [...before].reduce((sum, [pid, then]) => sum + (alive.has(pid) ? 0 : then), 0);
+}

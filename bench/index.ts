@@ -12,7 +12,7 @@ import { startDevServer, tempStateDir, visitorCookie } from "../scripts/dev-line
 import { rssMib } from "../scripts/workerd/rss.ts";
 import type { SubmitAnswer } from "../src/base/answers.ts";
 import { type Baseline, startOneHop, startProcessPerRun, startRawWorkerd } from "./baselines.ts";
-import { cpuMs, cpuSince, cpuSnapshot } from "./cpu.ts";
+import { cpuMs, cpuOfGoneBefore, cpuSince, cpuSnapshot } from "./cpu.ts";
 import { MIXED_FULL, MIXED_HEADER, MIXED_TINY, type MixedLoadResult, mixedLoad, mixedLoadRow } from "./mixed-load.ts";
 import { measurePerRunCounts, perRunTable } from "./per-run-counts.ts";
 import { kindOf, members } from "./processes.ts";
@@ -146,11 +146,15 @@ async function measure(
     runs += done;
   }
   const endedAfter = target.cpuOfEnded?.() ?? {};
+  // A runtime replaced meanwhile: its whole time arrives through its parent once reaped, so its time
+  // from before the window is taken off (the same role's runtimes are the only processes reaped).
   const cpuMsPerRun = Object.fromEntries(
-    Object.entries(target.cpuPids()).map(([role, pids]) => [
-      role,
-      (cpuSince(cpuBefore[role] ?? new Map(), pids) + (endedAfter[role] ?? 0) - (endedBefore[role] ?? 0)) / runs,
-    ]),
+    Object.entries(target.cpuPids()).map(([role, pids]) => {
+      const before = cpuBefore[role] ?? new Map<number, number>();
+      const ended =
+        role in endedAfter ? (endedAfter[role] ?? 0) - (endedBefore[role] ?? 0) - cpuOfGoneBefore(before, pids) : 0;
+      return [role, (cpuSince(before, pids) + Math.max(0, ended)) / runs];
+    }),
   );
   const cold: number[] = [];
   if (!warmOnly) for (let n = 0; n < SIZE.cold; n++) cold.push(await timed(await target.cold(n)));
