@@ -1,4 +1,4 @@
-import { FULL_HEADER, HEALTH_PATH } from "../../src/local/protocol.ts";
+import { FULL_HEADER, HEALTH_PATH, RETIRING_HEADER } from "../../src/local/protocol.ts";
 import { freePort } from "../workerd/free-port.ts";
 import { type Failure, WorkerdProcess as SandboxRuntime } from "../workerd/process.ts";
 import { LANE_ENV } from "./lane-label.ts";
@@ -129,6 +129,7 @@ export class Lane {
           env: { ...this.host.env, [LANE_ENV]: this.name },
           healthHeaders: this.host.headers,
           fullHeader: FULL_HEADER,
+          retiringHeader: RETIRING_HEADER,
           onAllocationFailure: () => this.allocationFailed(runtime),
           ...(this.host.inspectorPort && this.name === "trusted" ? { inspectorPort: this.host.inspectorPort } : {}),
         });
@@ -220,6 +221,9 @@ export class Lane {
         log(
           `${this.name}: runtime at ${Math.round(rss)} MiB resident, ${Math.round(data)} MiB writable${runtime.full ? ", its isolates' budget full" : ""}: starting a fresh one, the old one finishes its runs`,
         );
+        // From its next health check it keeps no more isolates: what it still runs until the fresh one
+        // serves, and while it drains, runs in throwaway ones (src/local/sandbox-host/isolate-budget.ts).
+        runtime.retiring = true;
         void this.replace().catch((error: Error) => log(error.message));
       }
     }
@@ -283,6 +287,7 @@ export class Lane {
    * DRAIN_GRACE_MS first: the app sends runs straight to it until it hears of the new one.
    */
   private drain(runtime: SandboxRuntime) {
+    runtime.retiring = true;
     this.draining.add(runtime);
     void (async () => {
       const deadline = Date.now() + DRAIN_MS;

@@ -47,6 +47,8 @@ export interface WorkerdOptions {
   readonly healthHeaders?: Record<string, string>;
   /** A health answer with this header at "1" says the process wants replacing (`full`). */
   readonly fullHeader?: string;
+  /** Sent at "1" with its health checks once the process is `retiring`, so that it knows. */
+  readonly retiringHeader?: string;
 }
 
 /**
@@ -62,6 +64,8 @@ export class WorkerdProcess {
   lastHealthyAt = Date.now();
   /** Its last health answer said it wants replacing (the option `fullHeader`). */
   full = false;
+  /** Being replaced: its health checks say so (the option `retiringHeader`). */
+  retiring = false;
   /**
    * The run that entered its program last, by the runner's marker (src/sandbox/runner-source.ts),
    * and when its line arrived. workerd writes a console line at once, on the thread that runs the
@@ -84,6 +88,7 @@ export class WorkerdProcess {
   private readonly healthPath: string;
   private readonly healthHeaders: Record<string, string>;
   private readonly fullHeader: string | undefined;
+  private readonly retiringHeader: string | undefined;
 
   constructor(options: WorkerdOptions) {
     this.port = options.port;
@@ -91,6 +96,7 @@ export class WorkerdProcess {
     this.healthPath = options.healthPath;
     this.healthHeaders = options.healthHeaders ?? {};
     this.fullHeader = options.fullHeader;
+    this.retiringHeader = options.retiringHeader;
     const args = [
       "serve",
       options.configPath,
@@ -204,7 +210,10 @@ export class WorkerdProcess {
           host: this.host,
           port: this.port,
           path: this.healthPath,
-          headers: this.healthHeaders,
+          headers:
+            this.retiring && this.retiringHeader
+              ? { ...this.healthHeaders, [this.retiringHeader]: "1" }
+              : this.healthHeaders,
           agent: false,
           timeout: timeoutMs,
         },

@@ -15,6 +15,8 @@ export const HEALTH_PATH = "/health";
  * (./sandbox-host/isolate-budget.ts), and wants to be replaced.
  */
 export const FULL_HEADER = "x-promptlog-full";
+/** "1" on the supervisor's health check of a runtime it is replacing: it keeps no more isolates. */
+export const RETIRING_HEADER = "x-promptlog-retiring";
 /** "1" when the program's isolate had run it before, "0" when it was new. */
 export const WARM_HEADER = "x-promptlog-warm";
 /**

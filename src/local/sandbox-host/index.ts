@@ -14,6 +14,7 @@ import {
   INTERNAL_SECRET_HEADER,
   OUTCOME_HEADER,
   PREPARE_PATH,
+  RETIRING_HEADER,
   STORE_PATH,
   WARM_HEADER,
 } from "../protocol";
@@ -86,8 +87,11 @@ export default {
     // Every local process can reach this port: only the dev line's own supervisor is answered.
     if (!hasInternalSecret(env.INTERNAL_SECRET, request)) return new Response("forbidden", { status: 403 });
     const { pathname } = new URL(request.url);
-    // A full runtime asks to be replaced on its health check: new programs get throwaway isolates here.
-    if (pathname === HEALTH_PATH) return new Response("ok", budget.full ? { headers: { [FULL_HEADER]: "1" } } : {});
+    if (pathname === HEALTH_PATH) {
+      // A runtime being replaced keeps no more isolates; a full one asks to be replaced.
+      if (request.headers.get(RETIRING_HEADER) === "1") budget.stopKeeping();
+      return new Response("ok", budget.full ? { headers: { [FULL_HEADER]: "1" } } : {});
+    }
     const known = pathname === EXECUTE_PATH || pathname === PREPARE_PATH;
     if (!known || request.method !== "POST") return new Response("not found", { status: 404 });
     let release: (() => void) | undefined;

@@ -19,6 +19,17 @@ describe("a sandbox runtime's isolate budget", () => {
     expect(new IsolateBudget().planRun("d", true)).toEqual({ reuse: "fresh", builds: true });
   });
 
+  it("keeps no more isolates once its runtime is being replaced, and still runs the ones it kept", () => {
+    const budget = new IsolateBudget(10, 4);
+    expect(budget.keepAhead("a")).toBe(true);
+    budget.planRun("b");
+    budget.stopKeeping();
+    expect(budget.full).toBe(true);
+    expect(budget.keepAhead("c")).toBe(false);
+    expect(budget.planRun("b")).toEqual({ reuse: "fresh", builds: true });
+    expect(budget.planRun("a")).toEqual({ reuse: "cached", builds: false });
+  });
+
   it("hands out building places in turn, and a place released twice frees one", async () => {
     const budget = new IsolateBudget(10, 2);
     const first = await budget.building();

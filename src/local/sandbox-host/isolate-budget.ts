@@ -1,10 +1,10 @@
 import type { IsolateReuse } from "../../sandbox/execute";
 
 /**
- * Isolates kept for later runs (LOADER.get, never evicted locally): about 3.1 MiB of writable memory
- * each, measured. workerd needs about 545 MiB of the kernel's 1,024 MiB data limit to start
- * (scripts/sandbox/limits.ts), so 80 of them bring a runtime to about 800 MiB, past the supervisor's
- * recycle mark (768 MiB), and well short of the limit.
+ * Isolates kept for later runs (LOADER.get, never evicted locally): 3–4 MiB of writable memory each,
+ * measured with small programs. workerd needs about 545 MiB of the kernel's 1,024 MiB data limit to
+ * start (scripts/sandbox/limits.ts). 400 new programs run at once, three times over, brought a runtime
+ * keeping 80 to about 900 MiB at its peak, with the isolates being built besides.
  */
 export const MAX_KEPT_ISOLATES = 80;
 /**
@@ -54,8 +54,20 @@ export class IsolateBudget {
     private readonly maxSeen = 100_000,
   ) {}
 
+  /** Keeps no more isolates: the runtime is being replaced. */
+  private retiring = false;
+
   get full(): boolean {
-    return this.kept.size >= this.maxKept;
+    return this.retiring || this.kept.size >= this.maxKept;
+  }
+
+  /**
+   * The runtime is being replaced: what it still runs (until the fresh one serves, then while it drains)
+   * runs in throwaway isolates, bounded by the building places, so a burst sent to it meanwhile cannot
+   * take it to its data limit.
+   */
+  stopKeeping() {
+    this.retiring = true;
   }
 
   isKept(id: string): boolean {
