@@ -15,18 +15,21 @@ describe("a flood of new programs run at once on the README's dev line", () => {
   // Rate limits off: one client stands for the many visitors a flood needs.
   const server = devLineForSuite({ PROMPTLOG_RATE_LIMITS: "off" });
 
+  /** Submits a new program; its run URL. */
+  async function submit(code: string): Promise<string> {
+    const response = await server.call("/submit", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code }),
+    });
+    expect(response.status, response.text).toBe(201);
+    return (JSON.parse(response.text) as SubmitAnswer).url;
+  }
+
   async function submitAll(): Promise<string[]> {
     const urls: string[] = [];
     const tag = Date.now();
-    for (let n = 0; n < PROGRAMS; n++) {
-      const response = await server.call("/submit", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ code: `return "program ${n} ${tag} " + prompt;` }),
-      });
-      expect(response.status, response.text).toBe(201);
-      urls.push((JSON.parse(response.text) as SubmitAnswer).url);
-    }
+    for (let n = 0; n < PROGRAMS; n++) urls.push(await submit(`return "program ${n} ${tag} " + prompt;`));
     return urls;
   }
 
@@ -55,34 +58,16 @@ describe("a flood of new programs run at once on the README's dev line", () => {
     const tag = Date.now();
     // Thirty programs loaded ahead and never run: past them a submit loads nothing ahead, so each run
     // below builds its program's isolate.
-    for (let n = 0; n < 30; n++) {
-      await server.call("/submit", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ code: `return "never run ${n} ${tag}";` }),
-      });
-    }
+    for (let n = 0; n < 30; n++) await submit(`return "never run ${n} ${tag}";`);
     const sleepers: string[] = [];
     for (let n = 0; n < 20; n++) {
-      const code = `export default { async fetch() { await new Promise((r) => setTimeout(r, 6000)); return new Response("slept ${n} ${tag}"); } }`;
-      const response = await server.call("/submit", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ code }),
-      });
-      sleepers.push((JSON.parse(response.text) as SubmitAnswer).url);
+      sleepers.push(
+        await submit(
+          `export default { async fetch() { await new Promise((r) => setTimeout(r, 6000)); return new Response("slept ${n} ${tag}"); } }`,
+        ),
+      );
     }
-    const quick = (
-      JSON.parse(
-        (
-          await server.call("/submit", {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ code: `return "quick ${tag}";` }),
-          })
-        ).text,
-      ) as SubmitAnswer
-    ).url;
+    const quick = await submit(`return "quick ${tag}";`);
     const order: string[] = [];
     const slept = sleepers.map((url) =>
       server.call(url, undefined, 30_000).then((answer) => order.push(`slept ${answer.status}`)),
