@@ -184,8 +184,8 @@ const program = (n: number | string) =>
 /**
  * The app's rows, on either server: warm runs of one program with a visitor's cookie (or, for an API
  * client, without any), cold runs from a submit, programs made warm for the memory per program.
- * `memoryCap`: at most this many programs for the memory (the dev line's sandbox runtime is replaced
- * at 256 MiB, about 2 MiB per warm program: beyond that the memory measured would be a fresh runtime's).
+ * `memoryCap`: at most this many programs for the memory (the dev line's probation runtime is replaced
+ * at 160 MiB, about 2.2 MiB per warm program: beyond that the memory measured would be a fresh runtime's).
  */
 async function appTargets(
   origin: string,
@@ -253,8 +253,9 @@ async function projectTarget() {
     cpuPids: () => ({ app: pidsOf("app"), sandbox: pidsOf("sandbox"), "supervisor and tooling": pidsOf("node") }),
     // A replaced runtime's time is its parent's, the supervisor's, once reaped: counted as the sandbox's.
     cpuOfEnded: () => ({ sandbox: pidsOf("node").reduce((sum, pid) => sum + cpuMs(pid, true), 0) }),
-    // With the first-run programs before them, more would take the runtime near RECYCLE_RSS_MB.
-    memoryCap: 40,
+    // They stay in probation (two runs each), whose runtime is replaced at PROBATION_RECYCLE_RSS_MB
+    // (160 MiB, about 40 programs kept): with the 20 first-run programs before them, 15 stay below it.
+    memoryCap: 15,
   });
   return { ...targets, origin: server.origin, output: server.output, stop: () => server.stop() };
 }

@@ -113,8 +113,9 @@ const appConfig = await buildApp(buildOptions);
 // esbuild's service keeps what it built: after the app's bundle (the worker bundler's WebAssembly
 // among it) it held ~200 MiB. The client watch starts a fresh service that holds only the client.
 await stopEsbuild();
-// Watching starts with a build of its own (the same files, so nothing reloads): about 1.7 s of CPU here,
-// which the line waits for before it says it is ready, so that its first runs do not share the CPU with it.
+// Watching starts with a build of its own (the same files, so nothing reloads; the language worker
+// just built is reused, not built again), which the line waits for before it says it is ready, so
+// that its first runs do not share the CPU with it.
 const watched = clientBuild(clientTarget);
 const watchBuilt = new Promise<void>((built) => {
   watched.plugins = [...(watched.plugins ?? []), { name: "watch-built", setup: (b) => b.onEnd(() => built()) }];

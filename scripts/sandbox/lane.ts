@@ -6,11 +6,13 @@ import {
   DATA_LIMIT_MB,
   DRAIN_GRACE_MS,
   DRAIN_MS,
+  DRAIN_SETTLE_MS,
   KILL_RSS_MB,
   LANE_IDLE_MS,
   type LaneName,
   MAX_RUNTIMES_PER_LANE,
   OUT_OF_MEMORY_MARGIN_MB,
+  PROBATION_RECYCLE_RSS_MB,
   RECYCLE_HEADROOM_MB,
   RECYCLE_RSS_MB,
   STARTUP_WAIT_MS,
@@ -34,8 +36,8 @@ export interface LaneHost {
   stopping(): boolean;
   /** Called once for every runtime the lane spawns, before it serves. */
   spawned(runtime: SandboxRuntime, lane: Lane): void;
-  /** The lane's serving runtime changed: one came, or none serves now. */
-  changed(lane: Lane): void;
+  /** The lane's serving runtime changed: one came, or none serves now. Resolves once the app knows. */
+  changed(lane: Lane): Promise<void>;
   /** Says once if the kernel's data limit does not hold for a runtime. */
   checkBounded(runtime: SandboxRuntime): void;
   /** Ports the dev line's app will bind, which may not be bound yet: a runtime never takes them. */
@@ -143,12 +145,12 @@ export class Lane {
         if (await runtime.waitUntilReady(STARTUP_WAIT_MS)) {
           const previous = this.runtime;
           this.runtime = runtime;
-          this.host.changed(this);
+          const told = this.host.changed(this);
           this.watchExit(runtime);
           this.host.checkBounded(runtime);
           this.dataWhenReady.set(runtime, runtime.memoryMib().data);
           log(`${this.name}: runtime ready (pid ${runtime.pid}, port ${runtime.port}) in ${Date.now() - started} ms`);
-          if (previous?.alive && !previous.failure) this.drain(previous);
+          if (previous?.alive && !previous.failure) this.drain(previous, told);
           return runtime;
         }
         await runtime.kill("crash");
@@ -186,7 +188,7 @@ export class Lane {
       if (this.host.stopping() || this.runtime !== runtime || runtime.stoppedBySignal) return;
       log(`${this.name}: runtime exited (${runtime.failure}): replacing it`);
       this.runtime = undefined;
-      this.host.changed(this);
+      void this.host.changed(this);
       void this.replace().catch((error: Error) => log(error.message));
     });
   }
@@ -214,7 +216,7 @@ export class Lane {
       const headroomAt = DATA_LIMIT_MB - RECYCLE_HEADROOM_MB;
       const grown =
         runtime.full ||
-        rss > RECYCLE_RSS_MB ||
+        rss > (this.name === "probation" ? PROBATION_RECYCLE_RSS_MB : RECYCLE_RSS_MB) ||
         (data > headroomAt && (this.dataWhenReady.get(runtime) ?? 0) < headroomAt);
       // One recycle at a time: a runtime due for one while another drains waits for it (MAX_RUNTIMES_PER_LANE).
       if (runtime === serving && grown && !this.starting && this.draining.size === 0) {
@@ -237,7 +239,7 @@ export class Lane {
     if (serving.inflight > 0 || Date.now() - this.lastUsedAt < LANE_IDLE_MS) return;
     log(`${this.name}: no run for ${LANE_IDLE_MS / 1000} s: stopping its runtime (pid ${serving.pid})`);
     this.runtime = undefined;
-    this.host.changed(this);
+    void this.host.changed(this);
     void serving.kill("stopped");
   }
 
@@ -274,7 +276,7 @@ export class Lane {
 
   private async retire(runtime: SandboxRuntime, failure: Failure) {
     this.runtime = undefined;
-    this.host.changed(this);
+    void this.host.changed(this);
     const killed = runtime.kill(failure);
     const started = Date.now();
     await this.replace().catch((error: Error) => log(error.message));
@@ -284,14 +286,18 @@ export class Lane {
 
   /**
    * A replaced runtime finishes its runs (watched meanwhile), then goes; at most DRAIN_MS. It serves
-   * DRAIN_GRACE_MS first: the app sends runs straight to it until it hears of the new one.
+   * until the app has the table naming the new one (at most DRAIN_GRACE_MS: the app sends runs
+   * straight to it until then), and DRAIN_SETTLE_MS more, for the reports of the runs sent before.
+   * Under a sweep of new programs, probation is replaced about every second: a drain of a whole
+   * DRAIN_GRACE_MS kept two full runtimes alive nearly all the time.
    */
-  private drain(runtime: SandboxRuntime) {
+  private drain(runtime: SandboxRuntime, told: Promise<void>) {
     runtime.retiring = true;
     this.draining.add(runtime);
     void (async () => {
       const deadline = Date.now() + DRAIN_MS;
-      await sleep(DRAIN_GRACE_MS);
+      await Promise.race([told, sleep(DRAIN_GRACE_MS)]);
+      await sleep(DRAIN_SETTLE_MS);
       while (runtime.alive && runtime.inflight > 0 && Date.now() < deadline) await sleep(50);
       await runtime.kill("stopped");
     })();

@@ -40,15 +40,27 @@ export const KILL_RSS_MB = 768;
  * tests lower it to have a runtime drained on purpose.
  */
 export const RECYCLE_RSS_MB = mibFromEnv("PROMPTLOG_RECYCLE_RSS_MB", 256, 128, KILL_RSS_MB);
+/**
+ * The probation lane's runtime is replaced sooner (at RECYCLE_RSS_MB if that is lower): what it keeps
+ * is of little use for long. A program runs there only until it has a record (3 runs), and every new
+ * program's isolate is kept there from its submit (about 2.2 MiB resident each). A sweep of 5,000 new
+ * programs replaced it about every 70 programs at 256; each one was at 220–300 MiB by then.
+ */
+export const PROBATION_RECYCLE_RSS_MB = Math.min(RECYCLE_RSS_MB, 160);
 /** A runtime left with less than this under DATA_LIMIT_MB is replaced gracefully too. */
 export const RECYCLE_HEADROOM_MB = 256;
 /** How long a replaced runtime may take to finish its runs before it is killed. */
 export const DRAIN_MS = 30_000;
 /**
- * How long a replaced runtime keeps serving before its runs are counted: runs the app sent it before
- * it heard of the new runtime, and their reports, arrive meanwhile.
+ * How long a replaced runtime keeps serving, at most, before its runs are counted: the app sends runs
+ * straight to it until it has the table naming the new runtime, which it usually has within a few ms.
  */
 export const DRAIN_GRACE_MS = 1_000;
+/**
+ * After the app has that table, how long the reports of the runs it sent before (gathered for 4 ms,
+ * src/local/run-reports.ts) have to arrive, before the runtime's runs are counted.
+ */
+export const DRAIN_SETTLE_MS = 100;
 /**
  * The lanes: each one a sandbox runtime of its own (with the replace, drain and limits above), so that
  * a program sharing a runtime (one thread: workerd enforces no CPU limit locally) shares it only with

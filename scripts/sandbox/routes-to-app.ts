@@ -29,6 +29,10 @@ export class RoutesToApp {
   /** The app asked for a table: until then it is not listening (it starts after the supervisor). */
   #asked = false;
   #failing = false;
+  /** Counts changes; `#delivered` is the last one a table that the app accepted held. */
+  #changes = 0;
+  #delivered = 0;
+  readonly #deliveries: { readonly change: number; readonly resolve: () => void }[] = [];
 
   constructor(appUrl: string, headers: Record<string, string>, lanes: () => Record<LaneName, string | null>) {
     this.#url = new URL(LANES_PATH, appUrl);
@@ -51,9 +55,14 @@ export class RoutesToApp {
     this.#send();
   }
 
-  /** A lane's serving runtime changed. */
-  lanesChanged() {
+  /**
+   * A lane's serving runtime changed. Resolves once the app has accepted a table with the change (or
+   * the supervisor stops): from then on it sends no run to a runtime that table no longer names.
+   */
+  lanesChanged(): Promise<void> {
     this.#send();
+    const change = this.#changes;
+    return new Promise((resolve) => this.#deliveries.push({ change, resolve }));
   }
 
   /** The app has no table: the next one is whole. */
@@ -65,15 +74,29 @@ export class RoutesToApp {
 
   stop() {
     this.#stopped = true;
+    this.#deliveredUpTo(Number.POSITIVE_INFINITY);
+  }
+
+  #deliveredUpTo(change: number) {
+    this.#delivered = Math.max(this.#delivered, change);
+    for (let at = this.#deliveries.length - 1; at >= 0; at--) {
+      const delivery = this.#deliveries[at];
+      if (delivery && delivery.change <= this.#delivered) {
+        this.#deliveries.splice(at, 1);
+        delivery.resolve();
+      }
+    }
   }
 
   #send() {
+    this.#changes++;
     this.#dirty = true;
     if (this.#sending || !this.#asked) return;
     this.#sending = true;
     void (async () => {
       while (this.#dirty && !this.#stopped) {
         this.#dirty = false;
+        const change = this.#changes;
         const full = this.#full;
         const programs = full ? [...this.#routes] : [...this.#changed];
         this.#full = false;
@@ -90,6 +113,7 @@ export class RoutesToApp {
           await answer.body?.cancel();
           if (!answer.ok) throw new Error(`the app answered ${answer.status}`);
           this.#failing = false;
+          this.#deliveredUpTo(change);
         } catch (error) {
           if (this.#stopped) break;
           if (!this.#failing) log(`the table of lanes did not reach the app: ${(error as Error).message}`);

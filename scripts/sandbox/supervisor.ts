@@ -116,7 +116,7 @@ const LATE_TRACE_WAIT_MS = WEDGE_MS + 1_000;
 const MAX_TRACES_BYTES = 16 * 1024 * 1024;
 /** The most a batch of the app's run reports may be (a report is about 150 bytes). */
 const MAX_REPORTS_BYTES = 4 * 1024 * 1024;
-/** Traces of runs whose start the app had not reported yet: this many are remembered. */
+/** Traces and answers of runs whose start the app had not reported yet: this many of each are remembered. */
 const EARLY_TRACES = 10_000;
 /** How long a runtime's port is remembered after it exited: a run the app sent there may still come back. */
 const PORT_MEMORY_MS = 60_000;
@@ -150,6 +150,13 @@ export class Supervisor {
   private readonly lateTraces = new Map<string, ServerResponse>();
   /** Runs whose trace came before the app reported their start (it reports in batches). */
   private readonly earlyTraces = new Set<string>();
+  /**
+   * Runs whose answer's end was reported before their start: the batches go in requests of their own,
+   * which may overtake one another. Counted from a start whose end was never matched, a run kept its
+   * runtime "in flight" until it was forgotten 35 s later: a drain held two runtimes for 30 s, and
+   * that run was a suspect of any end meanwhile.
+   */
+  private readonly earlyAnswers = new Map<string, Extract<RunReport, { kind: "answered" }>>();
   /** Every runtime by its port, with its lane: the app names the runtime it sent a run to by port. */
   private readonly byPort = new Map<number, { runtime: SandboxRuntime; lane: Lane }>();
   /** The app's table of where runs go, so that they need not pass through here. */
@@ -628,11 +635,21 @@ export class Supervisor {
     known.runtime.inflight++;
     track.traceCame = this.earlyTraces.delete(runId);
     this.identify(track, runId);
+    const answered = this.earlyAnswers.get(runId);
+    if (answered) {
+      this.earlyAnswers.delete(runId);
+      this.answeredDirect(answered);
+    }
   }
 
   private answeredDirect(report: Extract<RunReport, { kind: "answered" }>) {
     const track = this.byRunId.get(report.runId);
-    if (!track?.direct || track.endedAt !== undefined) return;
+    if (!track) {
+      this.earlyAnswers.set(report.runId, report);
+      if (this.earlyAnswers.size > EARLY_TRACES) this.earlyAnswers.delete(this.earlyAnswers.keys().next().value ?? "");
+      return;
+    }
+    if (!track.direct || track.endedAt !== undefined) return;
     this.uncount(track);
     const healthy = track.runtime.alive && !track.runtime.failure;
     // Its answer is a sign of life, as a health check's is: long runs back to back keep those waiting.

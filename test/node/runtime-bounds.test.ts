@@ -4,6 +4,7 @@ import { laneOfProcess } from "../../scripts/sandbox/lane-label.ts";
 import { DATA_LIMIT_MB, MAX_RUNTIMES, MAX_RUNTIMES_PER_LANE, RSS_BOUND_MB } from "../../scripts/sandbox/limits.ts";
 import type { ErrorAnswer, SubmitAnswer } from "../../src/base/answers.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
+import { environOf, isAlive, listeningPorts } from "../support/node/processes.ts";
 
 /** Every answer in this file must arrive within this: a hang is the failure being tested for. */
 const NEVER_HANG_MS = 10_000;
@@ -313,6 +314,32 @@ describe("sandbox runtimes stay bounded on the README's dev line", () => {
     await sleep(300);
     expect((await run("echo", "?prompt=same")).text).toBe('"SAME"');
     expect(runtimes("probation")).toEqual(before);
+  });
+
+  it("lets a replaced runtime go once its runs are over, though a run's end was reported before its start", async () => {
+    await settle();
+    const [old] = runtimes("probation");
+    const app = server.processes().find((process) => /workerd serve .*app\.capnp/.test(process.args));
+    const dev = server.processes().find((process) => /scripts\/dev\.ts/.test(process.args));
+    const secret = environOf(app?.pid ?? 0).INTERNAL_SECRET ?? "";
+    const report = async (report: Record<string, unknown>) => {
+      const answer = await fetch(`http://127.0.0.1:${listeningPorts(dev?.pid ?? 0)[0]}/runs`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-promptlog-internal": secret },
+        body: JSON.stringify({ reports: [report] }),
+      });
+      expect(answer.status).toBe(204);
+    };
+    // The app reports in batches, each a request of its own: a later one may arrive first.
+    const runId = crypto.randomUUID();
+    await report({ kind: "answered", runId, at: Date.now(), wallMs: 1 });
+    await report({ kind: "started", runId, hash: "cd".repeat(32), port: listeningPorts(old ?? 0)[0], at: Date.now() });
+    // holder1 takes its runtime past the recycle threshold, and keeps it draining until it answers.
+    expect((await run("holder1")).text).toBe("100");
+    const answeredAt = performance.now();
+    while (isAlive(old ?? 0) && performance.now() - answeredAt < 10_000) await sleep(50);
+    // Before, the run counted from its start alone held the runtime for the whole drain (30 s).
+    expect(isAlive(old ?? 0)).toBe(false);
   });
 
   it("kept every runtime under the bound, and at most the maximum alive, all along", async () => {
