@@ -45,7 +45,7 @@ describe("a flood of new programs run at once on the README's dev line", () => {
 
   it("answers every run, first and second, and no runtime ends for memory", async () => {
     const urls = await submitAll();
-    // First runs: past the 30 programs loaded ahead at submit, each needs an isolate now.
+    // First runs: past the 12 programs loaded ahead at submit, each needs an isolate now.
     expect(await runAllAtOnce(urls, "first")).toEqual([]);
     // Second runs: each program's isolate is kept for its later runs.
     expect(await runAllAtOnce(urls, "second")).toEqual([]);

@@ -49,10 +49,11 @@ describe("run records on the README's dev line (programs in the separate sandbox
     expect([(await run(networked)).cold, (await run(networked)).cold]).toEqual([true, true]);
   });
 
-  it("loads every submitted program ahead while its programs are run, not only a runtime's first 30", async () => {
-    // One-off programs, each submitted and run once, as in the playground's edit-and-run loop: more
-    // than the 30 a runtime once loaded ahead in its whole life (and few enough not to have it replaced).
-    for (let n = 0; n < 32; n++) {
+  it("loads every submitted program ahead while its programs are run, not only a runtime's first 12", async () => {
+    // One-off programs, each submitted and run once, as in the playground's edit-and-run loop: twice
+    // the 12 that may wait unrun (once, a runtime loaded ahead only the first ones of its whole life),
+    // and few enough, with the next test's, not to have probation's runtime replaced at 160 MiB.
+    for (let n = 0; n < 24; n++) {
       const url = await submit(`return "one-off ${n} " + prompt;`);
       expect((await run(url)).outcome).toBe("ok");
     }
@@ -61,10 +62,10 @@ describe("run records on the README's dev line (programs in the separate sandbox
     expect((await run(answer.url)).cold).toBe(false);
   });
 
-  it("stops loading ahead once 30 submitted programs wait unrun, so a flood of submits cannot fill the runtime", async () => {
+  it("stops loading ahead once 12 submitted programs wait unrun, so a flood of submits cannot fill the runtime", async () => {
     const answers: SubmitAnswer[] = [];
-    for (let n = 0; n < 32; n++) answers.push(await submitted(`return "never run ${n}";`));
-    expect(answers.map((answer) => answer.loaded)).toEqual([...Array(30).fill(true), false, false]);
+    for (let n = 0; n < 14; n++) answers.push(await submitted(`return "never run ${n}";`));
+    expect(answers.map((answer) => answer.loaded)).toEqual([...Array(12).fill(true), false, false]);
     // Running one of them makes room for the next.
     expect((await run(answers[0]?.url ?? "")).cold).toBe(false);
     expect((await submitted("return 'after a run';")).loaded).toBe(true);

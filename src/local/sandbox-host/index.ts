@@ -71,8 +71,10 @@ const budget = new IsolateBudget();
 // loaded ahead wait for a run here: a flood of submits nobody runs must not fill the budget. Past it a
 // submit loads nothing ahead (even a throwaway check leaves the runtime's memory higher), and the
 // program's first run gets a throwaway isolate. A program that is run leaves the count: its isolate is
-// what its runs use.
-const PREPARE_BUDGET = 30;
+// what its runs use. 12 (about 26 MiB) leave room under the probation runtime's recycle at 160 MiB
+// (scripts/sandbox/limits.ts) for the programs being run: with 30, 30 waiting beside 30 programs in use
+// took it there, and each fresh runtime loaded 30 more ahead.
+const PREPARE_BUDGET = 12;
 const unrun = new Set<string>();
 
 function answer(response: Response, outcome: "ok" | "error", warm?: boolean): Response {
