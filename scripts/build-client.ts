@@ -106,20 +106,25 @@ const typeLibrariesPlugin: Plugin = {
   },
 };
 
+/** A plugin that makes the modules whose import path matches `filter` empty. */
+function emptyModules(name: string, filter: RegExp): Plugin {
+  return {
+    name,
+    setup(builder) {
+      builder.onResolve({ filter }, (args) => ({ path: args.path, namespace: "empty" }));
+      builder.onLoad({ filter: /.*/, namespace: "empty" }, () => ({ contents: "module.exports = {};", loader: "js" }));
+    },
+  };
+}
+
 /**
  * Node's modules, which TypeScript and @typescript/vfs reach for only when they run under Node,
  * are empty in the worker.
  */
-const noNodeModules: Plugin = {
-  name: "no-node-modules",
-  setup(builder) {
-    builder.onResolve({ filter: /^(node:)?(fs|path|os|crypto|perf_hooks|inspector|source-map-support)$/ }, (args) => ({
-      path: args.path,
-      namespace: "empty",
-    }));
-    builder.onLoad({ filter: /.*/, namespace: "empty" }, () => ({ contents: "module.exports = {};", loader: "js" }));
-  },
-};
+const noNodeModules = emptyModules(
+  "no-node-modules",
+  /^(node:)?(fs|path|os|crypto|perf_hooks|inspector|source-map-support)$/,
+);
 
 /**
  * @valtown/codemirror-ts says it has no side effects, but its built ESM folder has a package.json
@@ -150,13 +155,7 @@ const codemirrorTsWithoutSideEffects: Plugin = {
  * nothing. Were anything on the page to reach it, the page's output would change (its names are
  * hashes of its content) and the page's tests would fail.
  */
-const noTypeScriptOnThePage: Plugin = {
-  name: "no-typescript-on-the-page",
-  setup(builder) {
-    builder.onResolve({ filter: /^typescript$/ }, (args) => ({ path: args.path, namespace: "empty" }));
-    builder.onLoad({ filter: /.*/, namespace: "empty" }, () => ({ contents: "module.exports = {};", loader: "js" }));
-  },
-};
+const noTypeScriptOnThePage = emptyModules("no-typescript-on-the-page", /^typescript$/);
 
 /** The output of `entry` (a path relative to the root) in a metafile, as a URL path. */
 function outputOf(metafile: Metafile, entry: string, extension: string): { url: string; imports: string[] } {

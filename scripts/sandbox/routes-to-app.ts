@@ -29,10 +29,9 @@ export class RoutesToApp {
   /** The app asked for a table: until then it is not listening (it starts after the supervisor). */
   #asked = false;
   #failing = false;
-  /** Counts changes; `#delivered` is the last one a table that the app accepted held. */
+  /** Counts changes; each waiting caller of `lanesChanged` with the count of its change. */
   #changes = 0;
-  #delivered = 0;
-  readonly #deliveries: { readonly change: number; readonly resolve: () => void }[] = [];
+  #deliveries: { readonly change: number; readonly resolve: () => void }[] = [];
 
   constructor(appUrl: string, headers: Record<string, string>, lanes: () => Record<LaneName, string | null>) {
     this.#url = new URL(LANES_PATH, appUrl);
@@ -77,15 +76,11 @@ export class RoutesToApp {
     this.#deliveredUpTo(Number.POSITIVE_INFINITY);
   }
 
+  /** The app accepted a table holding every change up to `change` (tables go one at a time, in order). */
   #deliveredUpTo(change: number) {
-    this.#delivered = Math.max(this.#delivered, change);
-    for (let at = this.#deliveries.length - 1; at >= 0; at--) {
-      const delivery = this.#deliveries[at];
-      if (delivery && delivery.change <= this.#delivered) {
-        this.#deliveries.splice(at, 1);
-        delivery.resolve();
-      }
-    }
+    const waiting = this.#deliveries;
+    this.#deliveries = waiting.filter((delivery) => delivery.change > change);
+    for (const delivery of waiting) if (delivery.change <= change) delivery.resolve();
   }
 
   #send() {

@@ -602,7 +602,7 @@ export class Supervisor {
   private rememberEarly(runId: string) {
     if (runId.length > 200) return;
     this.earlyTraces.add(runId);
-    if (this.earlyTraces.size > EARLY_TRACES) this.earlyTraces.delete(this.earlyTraces.values().next().value ?? "");
+    forgetOldestPastBound(this.earlyTraces);
   }
 
   /**
@@ -646,7 +646,7 @@ export class Supervisor {
     const track = this.byRunId.get(report.runId);
     if (!track) {
       this.earlyAnswers.set(report.runId, report);
-      if (this.earlyAnswers.size > EARLY_TRACES) this.earlyAnswers.delete(this.earlyAnswers.keys().next().value ?? "");
+      forgetOldestPastBound(this.earlyAnswers);
       return;
     }
     if (!track.direct || track.endedAt !== undefined) return;
@@ -857,6 +857,11 @@ async function receiveList<T>(
   }
   response.writeHead(204).end();
   return items as T[];
+}
+
+/** What came early (before its run's start) is remembered in order: past EARLY_TRACES, the oldest goes. */
+function forgetOldestPastBound(early: Set<string> | Map<string, unknown>) {
+  if (early.size > EARLY_TRACES) early.delete(early.keys().next().value ?? "");
 }
 
 /** One request of the supervisor's own to a runtime, answered in full; undefined if the runtime went away. */

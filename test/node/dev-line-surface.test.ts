@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/dev-line/readme-lines.ts";
 import type { ErrorAnswer } from "../../src/base/answers.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
-import { environOf, listeningPorts } from "../support/node/processes.ts";
+import { environOf, listeningPorts, postRunReports } from "../support/node/processes.ts";
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -144,21 +144,10 @@ describe("the dev line's surface, as a local attacker meets it", () => {
   });
 
   it("takes malformed run reports without losing track of runs, even with the secret", async () => {
-    const processes = server.processes();
-    const app = processes.find((process) => /workerd serve .*app\.capnp/.test(process.args));
-    const dev = processes.find((process) => /scripts\/dev\.ts/.test(process.args));
-    const secret = environOf(app?.pid ?? 0).INTERNAL_SECRET ?? "";
+    const dev = server.processes().find((process) => /scripts\/dev\.ts/.test(process.args));
     const supervisorPort = listeningPorts(dev?.pid ?? 0)[0];
     expect(supervisorPort).toBeDefined();
-    const post = async (body: string) => {
-      const answer = await fetch(`http://127.0.0.1:${supervisorPort}/runs`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-promptlog-internal": secret },
-        body,
-      });
-      await answer.body?.cancel();
-      return answer.status;
-    };
+    const post = (body: string) => postRunReports(server.processes(), body);
     expect(await post("not json")).toBe(400);
     expect(await post(JSON.stringify({ reports: "all of them" }))).toBe(400);
     // Each report is checked where it is used: the wrong types, an unknown runtime, a hash that is not

@@ -12,17 +12,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe("runs on the README's dev line, straight from the app to their lane's runtime", () => {
   const server = devLineForSuite({ PROMPTLOG_RATE_LIMITS: "off" });
 
-  async function submit(tag: string): Promise<string> {
-    const answer = await server.call("/submit", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        code: `export default { fetch(req) { return new Response("${tag} " + new URL(req.url).searchParams.get("q")) } }`,
-      }),
-    });
-    expect(answer.status, answer.text).toBe(201);
-    return (JSON.parse(answer.text) as SubmitAnswer).url;
-  }
+  const submit = (tag: string) =>
+    server.submitNew(
+      `export default { fetch(req) { return new Response("${tag} " + new URL(req.url).searchParams.get("q")) } }`,
+    );
 
   function pidOf(pattern: RegExp): number {
     const pid = server.processes().find((process) => pattern.test(process.args))?.pid;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { SubmitAnswer } from "../../src/base/answers.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
 
 /**
@@ -15,16 +14,7 @@ describe("a flood of new programs run at once on the README's dev line", () => {
   // Rate limits off: one client stands for the many visitors a flood needs.
   const server = devLineForSuite({ PROMPTLOG_RATE_LIMITS: "off" });
 
-  /** Submits a new program; its run URL. */
-  async function submit(code: string): Promise<string> {
-    const response = await server.call("/submit", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ code }),
-    });
-    expect(response.status, response.text).toBe(201);
-    return (JSON.parse(response.text) as SubmitAnswer).url;
-  }
+  const submit = (code: string) => server.submitNew(code);
 
   async function submitAll(): Promise<string[]> {
     const urls: string[] = [];

@@ -4,7 +4,7 @@ import { laneOfProcess } from "../../scripts/sandbox/lane-label.ts";
 import { DATA_LIMIT_MB, MAX_RUNTIMES, MAX_RUNTIMES_PER_LANE, RSS_BOUND_MB } from "../../scripts/sandbox/limits.ts";
 import type { ErrorAnswer, SubmitAnswer } from "../../src/base/answers.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
-import { environOf, isAlive, listeningPorts } from "../support/node/processes.ts";
+import { isAlive, listeningPorts, postRunReports } from "../support/node/processes.ts";
 
 /** Every answer in this file must arrive within this: a hang is the failure being tested for. */
 const NEVER_HANG_MS = 10_000;
@@ -319,17 +319,8 @@ describe("sandbox runtimes stay bounded on the README's dev line", () => {
   it("lets a replaced runtime go once its runs are over, though a run's end was reported before its start", async () => {
     await settle();
     const [old] = runtimes("probation");
-    const app = server.processes().find((process) => /workerd serve .*app\.capnp/.test(process.args));
-    const dev = server.processes().find((process) => /scripts\/dev\.ts/.test(process.args));
-    const secret = environOf(app?.pid ?? 0).INTERNAL_SECRET ?? "";
-    const report = async (report: Record<string, unknown>) => {
-      const answer = await fetch(`http://127.0.0.1:${listeningPorts(dev?.pid ?? 0)[0]}/runs`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-promptlog-internal": secret },
-        body: JSON.stringify({ reports: [report] }),
-      });
-      expect(answer.status).toBe(204);
-    };
+    const report = async (report: Record<string, unknown>) =>
+      expect(await postRunReports(server.processes(), JSON.stringify({ reports: [report] }))).toBe(204);
     // The app reports in batches, each a request of its own: a later one may arrive first.
     const runId = crypto.randomUUID();
     await report({ kind: "answered", runId, at: Date.now(), wallMs: 1 });

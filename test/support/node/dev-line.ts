@@ -6,6 +6,7 @@ import {
   tempStateDir,
   visitorCookie,
 } from "../../../scripts/dev-line/dev-server.ts";
+import type { SubmitAnswer } from "../../../src/base/answers.ts";
 import { forSuite } from "./for-suite.ts";
 
 /** The running dev line of a test file, and the cookie of the visitor it met first. */
@@ -24,6 +25,8 @@ export interface SuiteServer {
    * runaway tests look for.
    */
   call(path: string, init?: RequestInit, timeoutMs?: number): Promise<{ status: number; text: string; ms: number }>;
+  /** Submits a program new to the line (a 201, or it throws with the answer): its run URL. */
+  submitNew(code: string): Promise<string>;
 }
 
 /**
@@ -40,7 +43,7 @@ export function devLineForSuite(env?: Record<string, string>): SuiteServer {
   beforeAll(async () => {
     cookie = await visitorCookie(line.get().origin);
   }, 120_000);
-  return {
+  const suite: SuiteServer = {
     get origin() {
       return line.get().origin;
     },
@@ -68,5 +71,15 @@ export function devLineForSuite(env?: Record<string, string>): SuiteServer {
       const text = await response.text();
       return { status: response.status, text, ms: Math.round(performance.now() - started) };
     },
+    async submitNew(code) {
+      const answer = await suite.call("/submit", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ code }),
+      });
+      if (answer.status !== 201) throw new Error(`the submit answered ${answer.status}: ${answer.text}`);
+      return (JSON.parse(answer.text) as SubmitAnswer).url;
+    },
   };
+  return suite;
 }

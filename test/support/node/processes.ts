@@ -34,6 +34,27 @@ export function environOf(pid: number): Record<string, string> {
   );
 }
 
+/**
+ * POSTs `body` to the dev line's supervisor at /runs, as the app reports the runs it sends straight to
+ * a runtime, with the line's secret (read as its owner can); the answer's status.
+ */
+export async function postRunReports(processes: readonly { pid: number; args: string }[], body: string) {
+  const app = processes.find((process) => /workerd serve .*app\.capnp/.test(process.args));
+  const dev = processes.find((process) => /scripts\/dev\.ts/.test(process.args));
+  const supervisorPort = listeningPorts(dev?.pid ?? 0)[0];
+  if (supervisorPort === undefined) throw new Error("the dev line's supervisor listens on no port");
+  const answer = await fetch(`http://127.0.0.1:${supervisorPort}/runs`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-promptlog-internal": environOf(app?.pid ?? 0).INTERNAL_SECRET ?? "",
+    },
+    body,
+  });
+  await answer.body?.cancel();
+  return answer.status;
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
