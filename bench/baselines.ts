@@ -49,7 +49,7 @@ const runner = (n) => "import { WorkerEntrypoint } from 'cloudflare:workers';" +
   "export default class extends WorkerEntrypoint { ready() { return { kind: 'ready' }; } async run(request, runId) { console.debug(" + JSON.stringify(MARKER) + ", runId); const was = warm; warm = true;" +
   " try { return { kind: 'ok', response: await program.fetch(request), warm: was }; } catch (e) { return { kind: 'exception', message: String(e), warm: was }; } } }";
 // A submit stores the program durably (a SQLite Durable Object, one of 256 shards by its hash, as
-// ProgramStore), then loads its isolate, so that its first run is warm.
+// ProgramStore) and, meanwhile, loads its isolate, so that its first run is warm.
 export class Store extends DurableObject {
   constructor(ctx, env) { super(ctx, env); ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS program (hash TEXT PRIMARY KEY, code TEXT NOT NULL)"); }
   put(hash, code) { return this.ctx.storage.sql.exec("INSERT INTO program (hash, code) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING", hash, code).rowsWritten > 0; }
@@ -58,8 +58,10 @@ async function submit(n, env, ctx) {
   const code = runner(n);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(code)));
   const hash = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
-  const created = await env.STORE.get(env.STORE.idFromName(hash.slice(0, 2))).put(hash, code);
-  const ready = await env.LOADER.get("p" + n, () => program(n, ctx)).getEntrypoint().ready();
+  const [created, ready] = await Promise.all([
+    env.STORE.get(env.STORE.idFromName(hash.slice(0, 2))).put(hash, code),
+    env.LOADER.get("p" + n, () => program(n, ctx)).getEntrypoint().ready(),
+  ]);
   return Response.json({ hash, created, ready: ready.kind === "ready" }, { status: created ? 201 : 200 });
 }
 export class Tail extends WorkerEntrypoint { tail(events) { for (const event of events) event.logs.find((log) => log.message[0] === MARKER); } }

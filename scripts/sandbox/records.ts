@@ -117,6 +117,17 @@ export class ProgramRecords {
     return { lane, banned: record.banned, movedFrom };
   }
 
+  /**
+   * Whether the next run of `hash` would be its first in a lane it has earned (trusted, or heavy):
+   * its isolate is worth loading there ahead of that run.
+   */
+  earnedNewLane(hash: string): boolean {
+    const record = this.#records.get(hash);
+    if (!record || record.banned || record.lane === undefined) return false;
+    const lane = laneOf(record);
+    return lane !== record.lane && (lane === "trusted" || lane === "heavy");
+  }
+
   /** A run of `hash` went to `lane`, where the app sent it; the program counts as just used. */
   ranIn(hash: string, lane: LaneName) {
     this.#use(hash).lane = lane;

@@ -9,6 +9,7 @@ import {
 } from "node:http";
 import { ApiError } from "../../src/base/errors.ts";
 import {
+  AHEAD_HEADER,
   EXECUTE_PATH,
   FAILED_ON_HEADER,
   INTERNAL_SECRET_HEADER,
@@ -372,6 +373,14 @@ export class Supervisor {
     const failedOn = Number(request.headers[FAILED_ON_HEADER]);
     if (kind && hash !== undefined && Number.isInteger(failedOn) && failedOn > 0) {
       return this.failedDirect(request, response, { hash, kind }, failedOn);
+    }
+    // The app loads a program ahead where the table sends it through here; only a lane it has earned
+    // is worth it (a refused program, or one bound for quarantine, is not loaded for nobody's run).
+    const ahead = kind === "prepare" && request.headers[AHEAD_HEADER] === "1";
+    if (ahead && (hash === undefined || !this.records.earnedNewLane(hash))) {
+      request.resume();
+      response.writeHead(204, { [OUTCOME_HEADER]: "ok" });
+      return void response.end();
     }
     const route = this.records.route(hash);
     if (hash !== undefined) this.reroute(hash);

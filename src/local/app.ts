@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { createApp } from "../app";
 import type { AppEnv } from "../app-env";
-import { laneInbox } from "./direct-routes";
+import { laneInbox } from "./lane-inbox";
 import { localSandbox } from "./sandbox-client";
 import { storeRelay } from "./store-relay";
 import { traceInbox } from "./trace-inbox";

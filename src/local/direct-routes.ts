@@ -1,21 +1,4 @@
-import { Schema } from "effect";
-import { Hono } from "hono";
-import type { AppEnv } from "../app-env";
-import { decodeOrFail } from "../base/decode";
-import { ApiError } from "../base/errors";
-import { Hash } from "../base/schemas";
-import { hasInternalSecret } from "./internal-secret";
-import { localVars } from "./local-vars";
-import { LANE_NAMES, LANES_PATH, type LaneName, type LaneRoutes } from "./protocol";
-
-/** Only a runtime of this line on this machine: a forged table can point nowhere else. */
-const LoopbackUrl = Schema.String.check(Schema.isPattern(/^http:\/\/127\.0\.0\.1:\d{1,5}$/));
-const Lane = Schema.Literals(LANE_NAMES);
-const LaneRoutesSchema = Schema.Struct({
-  full: Schema.Boolean,
-  lanes: Schema.Record(Lane, Schema.NullOr(LoopbackUrl)),
-  programs: Schema.Array(Schema.Tuple([Hash, Schema.NullOr(Schema.Union([Lane, Schema.Literal("supervisor")]))])),
-});
+import { LANE_NAMES, type LaneName, type LaneRoutes } from "./protocol";
 
 /** Each lane's serving runtime, its port read once per table; none known until the supervisor's first table. */
 let lanes: Partial<Record<LaneName, DirectRoute>> | undefined;
@@ -52,7 +35,12 @@ export const directRoutes = {
     for (const name of LANE_NAMES) if (lanes?.[name]?.url === url) delete lanes[name];
     stale = true;
   },
-  apply(routes: LaneRoutes) {
+  /**
+   * Takes the supervisor's table; answers the programs a change hands to the supervisor (their next
+   * run is their first in a new lane, or they are refused). A whole table answers none: it restates.
+   */
+  apply(routes: LaneRoutes): string[] {
+    const handedOver: string[] = [];
     if (routes.full) {
       programs.clear();
       stale = false;
@@ -63,20 +51,10 @@ export const directRoutes = {
       if (url) lanes[name] = { url, port: Number(new URL(url).port) };
     }
     for (const [hash, lane] of routes.programs) {
+      if (!routes.full && lane === "supervisor" && programs.get(hash) !== "supervisor") handedOver.push(hash);
       if (lane === null) programs.delete(hash);
       else programs.set(hash, lane);
     }
+    return handedOver;
   },
 };
-
-/**
- * Where the supervisor sends its table of lanes (./protocol.ts LaneRoutes): with it, a run crosses one
- * process (app → runtime) instead of two. Without the dev line's secret it does not exist.
- */
-export const laneInbox = new Hono<AppEnv>().post(LANES_PATH, async (c) => {
-  if (!hasInternalSecret(localVars(c.env).INTERNAL_SECRET, c.req.raw)) {
-    throw new ApiError("route_not_found", `No route for POST ${LANES_PATH}.`);
-  }
-  directRoutes.apply(decodeOrFail(LaneRoutesSchema, await c.req.json(), "invalid_request", "lanes"));
-  return c.body(null, 204);
-});

@@ -61,6 +61,12 @@ export const VERDICT_PATH = "/verdict/";
 export const FAILED_ON_HEADER = "x-promptlog-failed-on";
 /** On the supervisor's /execute and /prepare: the app has no table of lanes it trusts: send it one, whole. */
 export const WANT_LANES_HEADER = "x-promptlog-want-lanes";
+/**
+ * "1" on the supervisor's /prepare: load the program in the lane it has just earned (trusted, or
+ * heavy), ahead of its first run there; a program that has earned no new lane is answered 204 and
+ * nothing is loaded (a refused one, one sent back to probation or to quarantine).
+ */
+export const AHEAD_HEADER = "x-promptlog-ahead";
 
 /** The lanes a program can run in (scripts/sandbox/limits.ts LANES). */
 export const LANE_NAMES = ["probation", "trusted", "heavy", "quarantine"] as const;

@@ -2,6 +2,7 @@ import { Schema } from "effect";
 import { decodeOrFail } from "../base/decode";
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from "../base/errors";
 import { oncePerEnv } from "../base/once-per-env";
+import type { Program } from "../base/program";
 import { LOG_WAIT_MS, runLimits } from "../config/limits";
 import { PREPARE_RUN } from "../sandbox/execute";
 import type { KeepAlive, RunTrace, Sandbox } from "../sandbox/sandbox";
@@ -11,6 +12,7 @@ import { type DirectRoute, directRoutes } from "./direct-routes";
 import { type Envelope, encodeRun } from "./envelope";
 import { localVars } from "./local-vars";
 import {
+  AHEAD_HEADER,
   EXECUTE_PATH,
   FAILED_ON_HEADER,
   INTERNAL_SECRET_HEADER,
@@ -37,12 +39,21 @@ const SandboxError = Schema.Struct({
   ),
 });
 
+/** The sandbox under `bun dev`, and what only it does. */
+export interface LocalSandbox extends Sandbox {
+  /**
+   * Loads a program that has earned a new lane (trusted, or heavy) there, ahead of its first run
+   * there, which would otherwise wait for it (./lane-inbox.ts); the supervisor declines any other.
+   */
+  loadAhead(hash: string, program: Program): Promise<void>;
+}
+
 /**
  * The sandbox under `bun dev`: programs run in a separate workerd process (src/local/sandbox-host)
  * that the dev supervisor replaces when a program wedges or exhausts it, so the app (store, history,
  * page) never goes down with it. Runs travel to it over loopback HTTP (./envelope.ts).
  */
-export const localSandbox = oncePerEnv((env: Env): Sandbox => {
+export const localSandbox = oncePerEnv((env: Env): LocalSandbox => {
   const { SANDBOX_URL, INTERNAL_SECRET } = localVars(env);
   const limits = runLimits(env);
   const at = (path: string) => new URL(path, SANDBOX_URL);
@@ -111,18 +122,15 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
     return { answer, straight: true };
   };
 
+  const loadEnvelope = (hash: string, program: Program) =>
+    encodeRun({ hash, program, limits, request: new Request("http://sandbox/"), runId: PREPARE_RUN });
+
   return {
     canRun: true,
 
     async prepare(hash, program, keepAlive) {
       if (program.network) return { loaded: false, error: null };
-      const envelope = await encodeRun({
-        hash,
-        program,
-        limits,
-        request: new Request("http://sandbox/"),
-        runId: PREPARE_RUN,
-      });
+      const envelope = await loadEnvelope(hash, program);
       const direct = keepAlive ? directRoutes.to(hash) : undefined;
       // The supervisor follows a load by an id of its own: every load's run id is PREPARE_RUN.
       const load = { hash, runId: `${PREPARE_RUN}-${crypto.randomUUID()}`, answered: Promise.resolve() };
@@ -142,6 +150,18 @@ export const localSandbox = oncePerEnv((env: Env): Sandbox => {
       // The runtime loads only a budget of programs ahead; past it, the first run loads the program.
       if (answer.ok) return answer.headers.get(WARM_HEADER) === "1" ? { loaded: true } : { loaded: false, error: null };
       return { loaded: false, error: await errorOf(answer) };
+    },
+
+    async loadAhead(hash, program) {
+      // A program with network gets a fresh isolate per run: nothing to keep.
+      if (program.network) return;
+      const envelope = await loadEnvelope(hash, program);
+      const answer = await call(PREPARE_PATH, {
+        method: "POST",
+        body: envelope.body,
+        headers: { ...envelope.headers, [PROGRAM_HEADER]: hash, [AHEAD_HEADER]: "1" },
+      });
+      await answer.body?.cancel();
     },
 
     async run(run) {

@@ -51,10 +51,11 @@ export async function submitProgram(c: Context<AppEnv>, body: SubmitRequest): Pr
   // JavaScript has nothing to build, so it skips that store read (its put says whether it is new).
   const stored = needsBuild(source) ? await loadProgram(c.env, hash) : null;
   const program = stored ?? (await buildProgram(c.env, source));
-  const { created } = stored ? { created: false } : await saveProgram(c.env, hash, program);
-  const prepared = await c.get("sandbox").prepare(hash, program, {
-    waitUntil: (work) => c.executionCtx.waitUntil(work),
-  });
+  // Storing and loading need nothing of each other: the submit waits for the slower, not for both.
+  const [{ created }, prepared] = await Promise.all([
+    stored ? { created: false } : saveProgram(c.env, hash, program),
+    c.get("sandbox").prepare(hash, program, { waitUntil: (work) => c.executionCtx.waitUntil(work) }),
+  ]);
   const answer: SubmitAnswer = {
     hash,
     url: `/run/${hash}`,

@@ -42,6 +42,22 @@ describe("the sandbox lanes' policy", () => {
     expect(records.route("slow").lane).toBe("heavy");
   });
 
+  it("finds a program worth loading ahead only in a lane it earned (trusted, heavy) and has not run in yet", () => {
+    const records = new ProgramRecords();
+    expect(records.earnedNewLane("unknown")).toBe(false);
+    for (const hash of ["fast", "slow", "loop"]) records.route(hash);
+    runs(records, "fast", PROMOTE_AFTER_RUNS - 1, FAST);
+    expect(records.earnedNewLane("fast")).toBe(false);
+    runs(records, "fast", 1, FAST);
+    expect(records.earnedNewLane("fast")).toBe(true);
+    records.route("fast");
+    expect(records.earnedNewLane("fast")).toBe(false);
+    runs(records, "slow", PROMOTE_AFTER_RUNS, SLOW);
+    expect(records.earnedNewLane("slow")).toBe(true);
+    records.blame([{ hash: "loop", answered: false }], "cpu");
+    expect(records.earnedNewLane("loop")).toBe(false);
+  });
+
   it("counts a run toward promotion only once it is over (its console came back), not when it answers", () => {
     const records = new ProgramRecords();
     for (let n = 1; n <= PROMOTE_AFTER_RUNS; n++) records.answered("sneaky", FAST, FAST, n * SLOW_SAMPLE_MS);

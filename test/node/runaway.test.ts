@@ -2,9 +2,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { PROMOTE_AFTER_RUNS } from "../../scripts/sandbox/limits.ts";
 import type { ErrorAnswer, HistoryAnswer, SubmitAnswer } from "../../src/base/answers.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
+import { postToSupervisor } from "../support/node/processes.ts";
 
 /** Every answer in this file must arrive within this: a hang is the failure being tested for. */
 const NEVER_HANG_MS = 10_000;
+/** What the program "loudLoad" prints as its isolate loads. */
+const LOADED = `loaded-${crypto.randomUUID()}`;
 
 describe("runaway programs on the README's dev line", () => {
   const server = devLineForSuite();
@@ -40,6 +43,10 @@ describe("runaway programs on the README's dev line", () => {
   beforeAll(async () => {
     await submit("echo", "return prompt.toUpperCase();");
     await submit("counter", "let runs = 0;\nexport default { fetch() { runs++; return new Response(String(runs)) } }");
+    await submit(
+      "loudLoad",
+      `console.log("${LOADED}"); let runs = 0;\nexport default { fetch() { runs++; return new Response(String(runs)) } }`,
+    );
     await submit("busyModule", "export default { fetch() { while (true) {} } }");
     await submit("busySnippet", "while (true) {}");
     await submit("bomb", "const hoard = []; while (true) hoard.push(new Array(1e6).fill(prompt));");
@@ -63,6 +70,23 @@ describe("runaway programs on the README's dev line", () => {
     expect(moved).toBeGreaterThanOrEqual(PROMOTE_AFTER_RUNS);
     const countingUp = (from: number, length: number) => Array.from({ length }, (_, n) => from + n);
     expect(counts).toEqual([...countingUp(1, moved), ...countingUp(1, counts.length - moved)]);
+  });
+
+  it("loads a program in the trusted lane as soon as it earns it, not when its first run there comes", async () => {
+    // A user's runs, a while apart. The program's top level prints once per isolate loaded.
+    const loads = () => server.output().split(LOADED).length - 1;
+    const seen: { runs: number; loadsBefore: number }[] = [];
+    for (let run = 0; run < PROMOTE_AFTER_RUNS + 4; run++) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const loadsBefore = loads();
+      seen.push({ runs: Number((await call(url("loudLoad"))).text), loadsBefore });
+    }
+    // Its module state starts over once, in the trusted lane's runtime, whose isolate was loaded
+    // before that run was sent: the submit loaded the first, the promotion the second.
+    const moved = seen.findIndex((run, index) => index > 0 && run.runs === 1);
+    expect(moved).toBeGreaterThanOrEqual(PROMOTE_AFTER_RUNS);
+    expect(seen[moved]?.loadsBefore).toBe(2);
+    expect(loads()).toBe(2);
   });
 
   for (const [name, label] of [
@@ -99,6 +123,25 @@ describe("runaway programs on the README's dev line", () => {
     const recovery = await timeToRecovery();
     expect(recovery).toBeLessThan(NEVER_HANG_MS);
     console.log(`allocation bomb: error after ${bomb.ms} ms, playground back ${recovery} ms later`);
+  });
+
+  it("loads nothing ahead for a program that earned no new lane: one convicted, one never run, an unknown hash", async () => {
+    // Only the app has the secret; it asks this as a table hands a program to the supervisor. A
+    // convicted program's top level must not run again for nobody's run, nor a stranger's.
+    const fresh = await server.submitNew(
+      `console.log("${LOADED}-fresh"); export default { fetch() { return new Response("x") } }`,
+    );
+    const hashes = [programs.busyModule?.hash, fresh.slice("/run/".length), "ab".repeat(32)];
+    for (const hash of hashes) {
+      const answer = await postToSupervisor(server.processes(), "/prepare", "not an envelope", {
+        "x-promptlog-program": hash ?? "",
+        "x-promptlog-ahead": "1",
+      });
+      // Sent on, the runtime would have answered its error for a body that is no run.
+      expect(answer).toEqual({ status: 204, text: "" });
+    }
+    expect((await call(url("busyModule"))).status).toBe(503);
+    expect(server.output().split(`${LOADED}-fresh`).length - 1).toBe(1);
   });
 
   it("lost nothing stored: every program, the visitor's history and programs' STORE data are intact", async () => {

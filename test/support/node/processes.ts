@@ -39,20 +39,26 @@ export function environOf(pid: number): Record<string, string> {
  * a runtime, with the line's secret (read as its owner can); the answer's status.
  */
 export async function postRunReports(processes: readonly { pid: number; args: string }[], body: string) {
+  return (await postToSupervisor(processes, "/runs", body, { "content-type": "application/json" })).status;
+}
+
+/** POSTs `body` to the dev line's supervisor at `path`, with the line's secret (read as its owner can). */
+export async function postToSupervisor(
+  processes: readonly { pid: number; args: string }[],
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
   const app = processes.find((process) => /workerd serve .*app\.capnp/.test(process.args));
   const dev = processes.find((process) => /scripts\/dev\.ts/.test(process.args));
   const supervisorPort = listeningPorts(dev?.pid ?? 0)[0];
   if (supervisorPort === undefined) throw new Error("the dev line's supervisor listens on no port");
-  const answer = await fetch(`http://127.0.0.1:${supervisorPort}/runs`, {
+  const answer = await fetch(`http://127.0.0.1:${supervisorPort}${path}`, {
     method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-promptlog-internal": environOf(app?.pid ?? 0).INTERNAL_SECRET ?? "",
-    },
+    headers: { ...headers, "x-promptlog-internal": environOf(app?.pid ?? 0).INTERNAL_SECRET ?? "" },
     body,
   });
-  await answer.body?.cancel();
-  return answer.status;
+  return { status: answer.status, text: await answer.text() };
 }
 
 export function isAlive(pid: number): boolean {
