@@ -599,7 +599,7 @@ ${countsTable}
   behind a runner answering over RPC, the run marker and a tail reading the console, the body within its caps
   (a small whole body as its bytes, any other through a counting stream with a deadline), as the app does. Its
   cold is what a submit and a first run of ours must do: \`GET /submit?n=\` hashes the program, stores it in one
-  of 256 SQLite Durable Objects on disk (by its hash, as \`ProgramStore\`) and loads its isolate; then the run.
+  of 256 SQLite Durable Objects on disk (by its hash, as \`ProgramStore\`) and meanwhile loads its isolate; then the run.
 - **our run protocol behind one hop**: that worker, reached through the forwarding \`workerd\`.
 - **process per run**: a Node HTTP server that starts \`node -e <program>\` for every request.
 - Latency: ${SIZE.latency} sequential requests after 5 warm-up ones (p50, p99). Throughput: ${SIZE.seconds} s per
