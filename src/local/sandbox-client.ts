@@ -124,6 +124,9 @@ export const localSandbox = oncePerEnv((env: Env): LocalSandbox => {
 
   const loadEnvelope = (hash: string, program: Program) =>
     encodeRun({ hash, program, limits, request: new Request("http://sandbox/"), runId: PREPARE_RUN });
+  /** A program's load through the supervisor, which sends it to the program's lane. */
+  const loadThroughSupervisor = (hash: string, { headers, body }: Envelope, more: Record<string, string>) =>
+    call(PREPARE_PATH, { method: "POST", body, headers: { ...headers, [PROGRAM_HEADER]: hash, ...more } });
 
   return {
     canRun: true,
@@ -138,15 +141,7 @@ export const localSandbox = oncePerEnv((env: Env): LocalSandbox => {
         direct && keepAlive ? await sendDirect(PREPARE_PATH, direct, { ...load, ...keepAlive }, envelope) : undefined;
       const answer =
         sent?.answer ??
-        (await call(PREPARE_PATH, {
-          method: "POST",
-          body: envelope.body,
-          headers: {
-            ...envelope.headers,
-            [PROGRAM_HEADER]: hash,
-            ...(directRoutes.known ? {} : { [WANT_LANES_HEADER]: "1" }),
-          },
-        }));
+        (await loadThroughSupervisor(hash, envelope, directRoutes.known ? {} : { [WANT_LANES_HEADER]: "1" }));
       // The runtime loads only a budget of programs ahead; past it, the first run loads the program.
       if (answer.ok) return answer.headers.get(WARM_HEADER) === "1" ? { loaded: true } : { loaded: false, error: null };
       return { loaded: false, error: await errorOf(answer) };
@@ -155,12 +150,7 @@ export const localSandbox = oncePerEnv((env: Env): LocalSandbox => {
     async loadAhead(hash, program) {
       // A program with network gets a fresh isolate per run: nothing to keep.
       if (program.network) return;
-      const envelope = await loadEnvelope(hash, program);
-      const answer = await call(PREPARE_PATH, {
-        method: "POST",
-        body: envelope.body,
-        headers: { ...envelope.headers, [PROGRAM_HEADER]: hash, [AHEAD_HEADER]: "1" },
-      });
+      const answer = await loadThroughSupervisor(hash, await loadEnvelope(hash, program), { [AHEAD_HEADER]: "1" });
       await answer.body?.cancel();
     },
 
