@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { Agent, get } from "node:http";
-import { RUN_MARKER } from "../../src/sandbox/telemetry/run-marker.ts";
+import { PREPARE_RUN, RUN_MARKER } from "../../src/sandbox/telemetry/run-marker.ts";
 import { lifeline } from "./lifeline.ts";
 import { dataLimitMib, memoryMib } from "./rss.ts";
 
@@ -195,7 +195,8 @@ export class WorkerdProcess {
   }
 
   #enter(runId: string): void {
-    if (this.#entered.has(runId)) return;
+    // A load prints the marker as it ends, having entered nothing of the program's since.
+    if (runId === PREPARE_RUN || this.#entered.has(runId)) return;
     this.#entered.add(runId);
     if (this.#entered.size > ENTERED_KEPT) this.#entered.delete(this.#entered.values().next().value ?? "");
     this.lastEntered = { runId, at: Date.now() };

@@ -111,9 +111,6 @@ export async function execute(
   }
 }
 
-/** The run id of a prepare, which loads the isolate with our tail (the one a visitor's runs use). */
-export const PREPARE_RUN = "prepare";
-
 /**
  * Loads a program's cached isolate before its first run (at submit time): its top level runs now,
  * a load error surfaces now, and the first run finds the isolate warm.

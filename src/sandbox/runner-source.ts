@@ -4,18 +4,23 @@
  * from load failures and runtime limits. Its name appears in stack traces, so it says what it is.
  */
 import { PROGRAM_MODULE } from "../base/program";
-import { RUN_MARKER } from "./telemetry/run-marker";
+import { PREPARE_RUN, RUN_MARKER } from "./telemetry/run-marker";
 
 export const RUNNER_MODULE = "promptlog-runner.js";
 
 // Shared by both runners: the error report, the warm flag (module state survives between runs of
 // one isolate), and the marker that ties this invocation's console output to the run. ready() is
 // called at submit time: loading the isolate then runs the program's top level and surfaces load
-// errors before anyone runs it, and the first run finds the isolate warm. A module's env.STORE is
+// errors before anyone runs it, and the first run finds the isolate warm, its first console line
+// printed already (PREPARE_RUN, in ./telemetry/run-marker.ts). A module's env.STORE is
 // the run's own (the host counts each run's calls), so it is handed to run(), not kept in the
 // isolate's env.
 const common = `
 let warm = false;
+function loaded() {
+  if (MARKED) console.debug(${JSON.stringify(RUN_MARKER)}, ${JSON.stringify(PREPARE_RUN)});
+  warm = true;
+}
 function begin(runId) {
   if (MARKED) console.debug(${JSON.stringify(RUN_MARKER)}, runId);
   const wasWarm = warm;
@@ -128,7 +133,7 @@ export default class Runner extends WorkerEntrypoint {
   async ready() {
     // A module that only exports functions to call is complete without a fetch handler.
     if (!handlerOf(program.default, this.ctx, this.env) && !hasCallable()) return { kind: "load_error", message: NO_HANDLER, warm: false };
-    warm = true;
+    loaded();
     return { kind: "ready" };
   }
   async run(request, runId, store) {
@@ -165,7 +170,7 @@ import snippet from "./${PROGRAM_MODULE}";
 ${common}
 export default class Runner extends WorkerEntrypoint {
   async ready() {
-    warm = true;
+    loaded();
     return { kind: "ready" };
   }
   async run(request, runId) {

@@ -2,9 +2,10 @@ import { ApiError } from "../base/errors";
 import { oncePerEnv } from "../base/once-per-env";
 import { LOG_WAIT_MS, runLimits } from "../config/limits";
 import { capabilitiesOf } from "./capabilities/capabilities-of";
-import { execute, PREPARE_RUN, ProgramError, prepare } from "./execute";
+import { execute, ProgramError, prepare } from "./execute";
 import type { RunTrace, Sandbox } from "./sandbox";
 import { mailboxFor } from "./telemetry/run-logs";
+import { PREPARE_RUN } from "./telemetry/run-marker";
 import { traceHandoff } from "./telemetry/trace-handoff";
 import { isUntraced } from "./telemetry/trace-sink";
 

@@ -1,4 +1,8 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { mailboxFor } from "../../src/sandbox/telemetry/run-logs";
+import { PREPARE_RUN } from "../../src/sandbox/telemetry/run-marker";
 import { call, expectError, newVisitor, recordOf, submit, unique } from "../support/workerd/api";
 
 async function runAs(cookie: string, url: string) {
@@ -84,6 +88,25 @@ describe("run records", () => {
     expect(slowRecord.cold).toBe(false);
     expect(slowRecord.console.logs.map((log) => log.message)).toEqual(["start slow", "end slow"]);
     expect(fastRecord.console.logs.map((log) => log.message)).toEqual(["start fast", "end fast"]);
+  });
+
+  it("leave a program's load out of them: its top level's lines are in no run's console, and no load's trace is kept", async () => {
+    const visitor = await newVisitor();
+    const program = await submit(
+      unique(`console.log("at load");
+      export default { fetch() { console.log("in the run"); return new Response("ran"); } }`),
+    );
+    const run = await runAs(visitor, program.url);
+    expect(run.body).toBe("ran");
+    const record = await recordOf(visitor, run.id);
+    expect(record.cold).toBe(false);
+    expect(record.console.logs.map((log) => log.message)).toEqual(["in the run"]);
+    // The load prints the run marker as it ends (src/sandbox/runner-source.ts): its trace, which
+    // came before the run's, must cost the run-log mailbox no write.
+    const kept = await runInDurableObject(mailboxFor(env, PREPARE_RUN), (_object, state) =>
+      Number(state.storage.sql.exec("SELECT count(*) AS n FROM console WHERE run_id = ?", PREPARE_RUN).one().n),
+    );
+    expect(kept).toBe(0);
   });
 
   it("cap a run's console at 200 entries and 64 KiB, and mark it truncated", async () => {

@@ -1,6 +1,6 @@
 import type { LogEntry, LogLevel, RunConsole } from "../../base/answers";
 import { MAX_LOG_BYTES, MAX_LOG_ENTRIES } from "../../config/limits";
-import { RUN_MARKER } from "./run-marker";
+import { PREPARE_RUN, RUN_MARKER } from "./run-marker";
 
 export const EMPTY_CONSOLE: RunConsole = { logs: [], exceptions: [], truncated: false };
 
@@ -30,6 +30,7 @@ export function captureRun(item: TraceItem): { runId: string; console: RunConsol
   const marker = item.logs[markerIndex];
   if (!marker) return null;
   const runId = String((marker.message as unknown[])[1]);
+  if (runId === PREPARE_RUN) return null;
   const logs: LogEntry[] = [];
   let bytes = 0;
   let truncated = item.truncated;
