@@ -46,7 +46,7 @@ const MARKER = ${JSON.stringify(RUN_MARKER)};
 const runner = (n) => "import { WorkerEntrypoint } from 'cloudflare:workers';" +
   "const program = { fetch(req) { return new Response('program ' + " + JSON.stringify(String(n)) + " + ' ' + new URL(req.url).searchParams.get('q')) } };" +
   "let warm = false;" +
-  "export default class extends WorkerEntrypoint { ready() { return { kind: 'ready' }; } async run(request, runId) { console.debug(" + JSON.stringify(MARKER) + ", runId); const was = warm; warm = true;" +
+  "export default class extends WorkerEntrypoint { ready() { console.debug(" + JSON.stringify(MARKER) + ", 'prepare'); return { kind: 'ready' }; } async run(request, runId) { console.debug(" + JSON.stringify(MARKER) + ", runId); const was = warm; warm = true;" +
   " try { return { kind: 'ok', response: await program.fetch(request), warm: was }; } catch (e) { return { kind: 'exception', message: String(e), warm: was }; } } }";
 // A submit stores the program durably (a SQLite Durable Object, one of 256 shards by its hash, as
 // ProgramStore) and, meanwhile, loads its isolate, so that its first run is warm.
