@@ -579,6 +579,9 @@ tokensButton.addEventListener("click", () => {
 });
 $("tokens-close").addEventListener("click", () => tokensDialog.close());
 tokensDialog.addEventListener("close", () => {
+  // The event is a task of its own: Esc then Enter on the button can open the dialog again, with a
+  // fresh panel, before it comes. That panel stays.
+  if (tokensDialog.open) return;
   tokensPanel?.destroy();
   tokensPanel = null;
   tokensButton.focus();

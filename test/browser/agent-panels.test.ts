@@ -190,6 +190,22 @@ describe.skipIf(!hasChromium)("the Call panel and the API tokens dialog, in Chro
     await page.close();
   });
 
+  it("keeps the tokens panel of a dialog opened again before the last closing's event came", async () => {
+    const page = await openPlayground(chromium.browser, server.origin);
+    await page.getByRole("button", { name: "API tokens" }).click();
+    const dialog = page.getByRole("dialog", { name: "API tokens" });
+    await dialog.waitFor();
+    // Esc, then Enter on the button it focuses, quicker than the browser's "close" event (a task of
+    // its own): that event must not unmount the panel the opening just mounted.
+    await page.evaluate(`document.getElementById("tokens-dialog").close();
+      document.getElementById("tokens-button").click();`);
+    await page.evaluate(() => new Promise((settled) => setTimeout(settled, 50)));
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await dialog.getByRole("textbox", { name: "Name" }).count()).toBe(1);
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  });
+
   it("has no axe violation with the Call panel shown and with the tokens dialog open, wide and on a phone", async () => {
     for (const [name, options] of [
       ["wide", {}],
