@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "../scripts/workerd/free-port.ts";
 import { WorkerdProcess } from "../scripts/workerd/process.ts";
-import { RUN_MARKER } from "../src/sandbox/telemetry/run-marker.ts";
+import { PREPARE_RUN, RUN_MARKER } from "../src/sandbox/telemetry/run-marker.ts";
 
 const run = promisify(execFile);
 const workerdBinary = (): string => createRequire(import.meta.url)("workerd").default;
@@ -43,10 +43,11 @@ export default {
 const PROTOCOL_WORKER = `
 import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
 const MARKER = ${JSON.stringify(RUN_MARKER)};
+const LOAD = ${JSON.stringify(PREPARE_RUN)};
 const runner = (n) => "import { WorkerEntrypoint } from 'cloudflare:workers';" +
   "const program = { fetch(req) { return new Response('program ' + " + JSON.stringify(String(n)) + " + ' ' + new URL(req.url).searchParams.get('q')) } };" +
   "let warm = false;" +
-  "export default class extends WorkerEntrypoint { ready() { console.debug(" + JSON.stringify(MARKER) + ", 'prepare'); return { kind: 'ready' }; } async run(request, runId) { console.debug(" + JSON.stringify(MARKER) + ", runId); const was = warm; warm = true;" +
+  "export default class extends WorkerEntrypoint { ready() { console.debug(" + JSON.stringify(MARKER) + ", " + JSON.stringify(LOAD) + "); return { kind: 'ready' }; } async run(request, runId) { console.debug(" + JSON.stringify(MARKER) + ", runId); const was = warm; warm = true;" +
   " try { return { kind: 'ok', response: await program.fetch(request), warm: was }; } catch (e) { return { kind: 'exception', message: String(e), warm: was }; } } }";
 // A submit stores the program durably (a SQLite Durable Object, one of 256 shards by its hash, as
 // ProgramStore) and, meanwhile, loads its isolate, so that its first run is warm.
