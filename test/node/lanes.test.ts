@@ -4,6 +4,7 @@ import { visitorCookie } from "../../scripts/dev-line/dev-server.ts";
 import { laneOfProcess } from "../../scripts/sandbox/lane-label.ts";
 import { PROMOTE_AFTER_RUNS } from "../../scripts/sandbox/limits.ts";
 import type { ErrorAnswer, SubmitAnswer } from "../../src/base/answers.ts";
+import { PREPARE_RUN } from "../../src/sandbox/telemetry/run-marker.ts";
 import { devLineForSuite } from "../support/node/dev-line.ts";
 
 /** Every answer in this file must arrive within this: a hang is the failure being tested for. */
@@ -168,7 +169,11 @@ describe("lanes of sandbox runtimes on the README's dev line", () => {
     expect((await call(`${waiter}?q=again`)).text).toBe("waited again");
   });
 
-  it("convicts a busy loop that prints another run's marker, not the run it names", async () => {
+  /**
+   * A program that prints the runner's marker line with an id of its choice (`idFor`, given the id of
+   * a streaming run in flight), then loops: it alone is convicted, the streaming run's program never.
+   */
+  async function frameUp(idFor: (streamingRunId: string) => string) {
     const streamer = await submit(`export default { fetch() {
       const { readable, writable } = new TransformStream();
       const writer = writable.getWriter();
@@ -176,7 +181,6 @@ describe("lanes of sandbox runtimes on the README's dev line", () => {
       setTimeout(() => writer.close(), 4000);
       return new Response(readable);
     } }`);
-    // It prints the runner's marker line with the id it is given, then loops: a frame-up.
     const framer = await submit(`export default { fetch(req) {
       console.debug("\\u2063promptlog-run", new URL(req.url).searchParams.get("id"));
       while (true) {}
@@ -188,11 +192,19 @@ describe("lanes of sandbox runtimes on the README's dev line", () => {
     });
     const runId = streaming.headers.get("x-run-id");
     expect(runId).toMatch(/^[\w-]{8,}$/);
-    expectLimit(await call(`${framer}?id=${runId}`), "cpuMs");
+    expectLimit(await call(`${framer}?id=${encodeURIComponent(idFor(runId ?? ""))}`), "cpuMs");
     await streaming.text().catch(() => "");
     const short = (url: string) => url.slice("/run/".length, "/run/".length + 12);
     expect(server.output()).toContain(`program ${short(framer)} convicted: quarantine`);
     expect(server.output()).not.toContain(`program ${short(streamer)} convicted`);
+  }
+
+  it("convicts a busy loop that prints another run's marker, not the run it names", async () => {
+    await frameUp((streamingRunId) => streamingRunId);
+  });
+
+  it("convicts a busy loop that prints a load's marker line, which enters no run", async () => {
+    await frameUp(() => PREPARE_RUN);
   });
 
   it("keeps a trusted program's concurrent runs whole while an allocation bomb exhausts the probation lane", async () => {
