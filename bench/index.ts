@@ -197,14 +197,15 @@ async function appTargets(
   },
 ): Promise<{ target: Target; cookieless: Target; submitFirst: SubmitFirst }> {
   const cookie = await visitorCookie(origin);
-  const submit = async (code: string) => {
+  const submitAnswer = async (code: string) => {
     const response = await fetch(`${origin}/submit`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ code }),
     });
-    return ((await response.json()) as SubmitAnswer).url;
+    return (await response.json()) as SubmitAnswer;
   };
+  const submit = async (code: string) => (await submitAnswer(code)).url;
   const run = (url: string) => fetch(`${origin}${url}?q=x`, { headers: { cookie } });
   const warmUrl = await submit(program("warm"));
   let submitted = 0;
@@ -214,11 +215,12 @@ async function appTargets(
     warmMany: async (count) => {
       const warmed = Math.min(count, options.memoryCap);
       for (let n = 0; n < warmed; n++) {
-        const url = await submit(program(`memory-${n}`));
-        // A submit loads a program's isolate only while the runtime's budget lasts; a second run
-        // makes any program warm.
+        // Warm as raw's are: its isolate loaded and one run answered. A submit loads the isolate only
+        // while the runtime's budget lasts; past it the first run's isolate is a throwaway one, and the
+        // second keeps one. A run more than raw's would also count the runtime's own growth per request.
+        const { url, loaded } = await submitAnswer(program(`memory-${n}`));
         await (await run(url)).arrayBuffer();
-        await (await run(url)).arrayBuffer();
+        if (!loaded) await (await run(url)).arrayBuffer();
       }
       return warmed;
     },
@@ -253,7 +255,7 @@ async function projectTarget() {
     cpuPids: () => ({ app: pidsOf("app"), sandbox: pidsOf("sandbox"), "supervisor and tooling": pidsOf("node") }),
     // A replaced runtime's time is its parent's, the supervisor's, once reaped: counted as the sandbox's.
     cpuOfEnded: () => ({ sandbox: pidsOf("node").reduce((sum, pid) => sum + cpuMs(pid, true), 0) }),
-    // They stay in probation (two runs each), whose runtime is replaced at PROBATION_RECYCLE_RSS_MB
+    // They stay in probation (one run each), whose runtime is replaced at PROBATION_RECYCLE_RSS_MB
     // (160 MiB, about 40 programs kept): with the 20 first-run programs before them, 15 stay below it.
     memoryCap: 15,
   });
@@ -614,8 +616,10 @@ ${countsTable}
   line the sandbox runtime's budget of programs loaded ahead, src/local/sandbox-host); the target needs both.
   Memory: resident memory of the processes that hold the isolates (on the dev line every sandbox runtime, one per
   lane), before and after making ${SIZE.memory} distinct
-  programs warm (on the dev line at most 40, since its sandbox runtime is replaced at 256 MiB), each submitted and
-  run twice, divided by their number; for process per run, one idle \`node\` process (what keeping a program warm
+  programs warm (on the dev line at most 15, since its probation runtime is replaced at 160 MiB), divided by their
+  number. Warm means as raw's: the program's isolate loaded and one run answered (on the app rows, the submit
+  loads it and one run follows; a second run when the submit did not load it, since that first run's isolate is
+  then a throwaway one; raw's \`/load\` loads and runs it in one request); for process per run, one idle \`node\` process (what keeping a program warm
   costs there).
 - App CPU per run: user + system time of the app's workerd (from /proc/<pid>/stat) over all throughput levels,
   divided by the runs done; on the dev line the app's workerd alone (the sandbox runtime's and the supervisor's
