@@ -12,15 +12,11 @@ export const RUNNER_MODULE = "promptlog-runner.js";
 // one isolate), and the marker that ties this invocation's console output to the run. ready() is
 // called at submit time: loading the isolate then runs the program's top level and surfaces load
 // errors before anyone runs it, and the first run finds the isolate warm, its first console line
-// printed already (PREPARE_RUN, in ./telemetry/run-marker.ts). A module's env.STORE is
-// the run's own (the host counts each run's calls), so it is handed to run(), not kept in the
-// isolate's env.
+// printed already (the marker, with the run id PREPARE_RUN: ./telemetry/run-marker.ts). A module's
+// env.STORE is the run's own (the host counts each run's calls), so it is handed to run(), not kept
+// in the isolate's env.
 const common = `
 let warm = false;
-function loaded() {
-  if (MARKED) console.debug(${JSON.stringify(RUN_MARKER)}, ${JSON.stringify(PREPARE_RUN)});
-  warm = true;
-}
 function begin(runId) {
   if (MARKED) console.debug(${JSON.stringify(RUN_MARKER)}, runId);
   const wasWarm = warm;
@@ -133,7 +129,7 @@ export default class Runner extends WorkerEntrypoint {
   async ready() {
     // A module that only exports functions to call is complete without a fetch handler.
     if (!handlerOf(program.default, this.ctx, this.env) && !hasCallable()) return { kind: "load_error", message: NO_HANDLER, warm: false };
-    loaded();
+    begin(${JSON.stringify(PREPARE_RUN)});
     return { kind: "ready" };
   }
   async run(request, runId, store) {
@@ -170,7 +166,7 @@ import snippet from "./${PROGRAM_MODULE}";
 ${common}
 export default class Runner extends WorkerEntrypoint {
   async ready() {
-    loaded();
+    begin(${JSON.stringify(PREPARE_RUN)});
     return { kind: "ready" };
   }
   async run(request, runId) {
